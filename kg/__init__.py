@@ -1,0 +1,34 @@
+"""Jalin: Indonesian text → RDF knowledge graph.
+
+The public surface is small and lazy: importing ``kg`` loads neither torch nor
+Stanza; ``kg.build`` and ``kg.nlp.load_pipeline`` do, when called.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError, KgError, ModelUnavailableError, OntologyError, OutputError, QueryError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "build", "extract", "KnowledgeGraph", "Extraction", "nlp",
+    "KgError", "InputError", "OutputError", "QueryError", "OntologyError", "ModelUnavailableError",
+    "__version__",
+]
+
+_LAZY = {"build": "pipeline", "extract": "pipeline", "KnowledgeGraph": "pipeline", "Extraction": "pipeline"}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from . import nlp
+    from .pipeline import Extraction, KnowledgeGraph, build, extract
+
+
+def __getattr__(name: str) -> Any:
+    if name == "nlp":
+        return importlib.import_module(".nlp", __name__)
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")

@@ -1,0 +1,214 @@
+"""``jalin`` command line (typer + rich).
+
+Contract (DESIGN.md section 4): exit 0 on success, 1 on user error with a
+one-line message, 2 on partial batch failure with a report. Progress and
+messages go to stderr; data goes to files or stdout. Heavy modules (torch,
+stanza) are imported inside commands so ``jalin --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from .errors import KgError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Jalin: weave Indonesian text into an RDF knowledge graph.")
+models_app = typer.Typer(no_args_is_help=True, help="Which NLP models are in use; fetch official ones.")
+app.add_typer(models_app, name="models")
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+_state = {"debug": False, "quiet": False}
+
+
+class _Exit(Exception):
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err.print("error: " + message, markup=False)
+    raise _Exit(code)
+
+
+@app.callback()
+def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr.")) -> None:
+    _state["debug"] = debug
+    _state["quiet"] = quiet
+
+
+def _say(message: str) -> None:
+    if not _state["quiet"]:
+        err.print(message, markup=False)
+
+
+@app.command()
+def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories, .jsonl, .conllu, or - for stdin"),
+          output: Path = typer.Option(..., "-o", "--output", help="Graph file; format from the extension."),
+          html: Optional[Path] = typer.Option(None, "--html", help="Also write an interactive HTML graph."),
+          ontology: List[Path] = typer.Option([], "--ontology", help="Extra ontology .ttl (cues, properties)."),
+          gazetteer: List[Path] = typer.Option([], "--gazetteer", help="Extra gazetteer .tsv."),
+          workers: int = typer.Option(1, "--workers", min=1, max=1, help="Worker processes (1 for now)."),
+          engine: str = typer.Option("local", "--engine", help="Execution engine (local)."),
+          ) -> None:
+    """Build an RDF knowledge graph from Indonesian documents."""
+    from .export import format_for
+    from .inputs import collect_inputs
+    from .pipeline import extract, parse
+    from .ontology import load_ontology
+    from .gazetteer import Gazetteer
+    from .types import Document
+
+    if engine != "local":
+        _fail(f"engine '{engine}' is not available in this version; use --engine local")
+    format_for(output)                      # unknown extension: fail before any parsing
+    if html is not None:
+        format_for(html)
+    onto = load_ontology(tuple(ontology))
+    gaz = Gazetteer.load(tuple(gazetteer))
+    texts, parsed, failures = collect_inputs(inputs)
+    if not texts and not parsed and failures:
+        for f in failures:
+            err.print(f"error: {f.reason}", markup=False)
+        raise _Exit(1)
+    empty = [t for t in texts if not t.text.strip()]
+    for t in empty:
+        _say(f"warning: {t.id}: empty document, nothing to extract")
+    todo = [t for t in texts if t.text.strip()]
+    docs: list[Document] = []
+    if todo:
+        _say(f"parsing {len(todo)} document(s) with Stanza …")
+        docs = parse(todo)
+    docs += [Document(t.id, t.text, (), t.source, t.meta) for t in empty] + parsed
+    from .pipeline import KnowledgeGraph
+    kg_ = KnowledgeGraph(extract(docs, onto, gaz), tuple(failures))
+    kg_.serialize(output)
+    if html is not None:
+        kg_.to_html(html)
+    _say(f"{len(docs)} document(s), {len(kg_.entities)} entities, {len(kg_.relations)} relations → {output}"
+         + (f", {html}" if html else ""))
+    if failures:
+        for f in failures:
+            err.print(f"failed: {f.reason}", markup=False)
+        raise _Exit(2)
+
+
+@app.command()
+def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories, .jsonl, or - for stdin"),
+          output: Path = typer.Option(..., "-o", "--output", help="CoNLL-U file to write.")) -> None:
+    """Run Stanza once and save the parse as CoNLL-U (build accepts it later)."""
+    from .conllu import write_conllu
+    from .inputs import collect_inputs
+    from .pipeline import parse as run_parse
+
+    if output.suffix.lower() != ".conllu":
+        _fail(f"{output}: parse writes CoNLL-U; give an output ending in .conllu")
+    texts, parsed, failures = collect_inputs(inputs)
+    docs = run_parse([t for t in texts if t.text.strip()]) + parsed
+    write_conllu(docs, output)
+    _say(f"{len(docs)} document(s), {sum(len(d.sentences) for d in docs)} sentences → {output}")
+    if failures:
+        for f in failures:
+            err.print(f"failed: {f.reason}", markup=False)
+        raise _Exit(2 if docs else 1)
+
+
+@app.command()
+def query(source: Path = typer.Argument(..., help="RDF file or store directory."),
+          sparql: Optional[str] = typer.Argument(None, help="SPARQL query text."),
+          file: Optional[Path] = typer.Option(None, "-f", "--file", help="Read the query from a .rq file."),
+          fmt: str = typer.Option("table", "--format", help="table, csv, tsv or json.")) -> None:
+    """Run a SPARQL query (ontology prefixes pre-bound)."""
+    from .query import format_result, read_query_file, run_query
+    if (sparql is None) == (file is None):
+        _fail("give a query either as text or with -f FILE.rq (exactly one)")
+    if fmt not in ("table", "csv", "tsv", "json"):
+        _fail(f"unknown format '{fmt}'; use table, csv, tsv or json")
+    text = read_query_file(file) if file is not None else sparql
+    result = run_query(source, text)
+    sys.stdout.write(format_result(result, fmt))
+    if not format_result(result, fmt).endswith("\n"):
+        sys.stdout.write("\n")
+
+
+@app.command()
+def viz(source: Path = typer.Argument(..., help="RDF file or store directory."),
+        output: Path = typer.Option(..., "-o", "--output", help="HTML file to write."),
+        max_nodes: Optional[int] = typer.Option(None, "--max-nodes", min=1, help="Keep the most connected nodes."),
+        focus: Optional[str] = typer.Option(None, "--focus", help="Show the neighbourhood of this entity."),
+        depth: int = typer.Option(1, "--depth", min=1, help="Neighbourhood depth for --focus.")) -> None:
+    """Write an interactive, offline HTML graph."""
+    from .sources import load_rdflib
+    from .viz import write_html
+    if output.suffix.lower() not in (".html", ".htm"):
+        _fail(f"{output}: viz writes HTML; give an output ending in .html")
+    summary = write_html(load_rdflib(source), output, max_nodes=max_nodes, focus=focus, depth=depth)
+    _say(f"{summary} → {output}")
+
+
+@app.command()
+def validate(source: Path = typer.Argument(..., help="RDF file or store directory.")) -> None:
+    """Check a graph against the SHACL shapes of the ontology."""
+    from .sources import load_rdflib
+    from .validate import validate as run_validate
+    report = run_validate(load_rdflib(source))
+    sys.stdout.write(report.text().rstrip("\n") + "\n")
+    if not report.conforms:
+        raise _Exit(1)
+
+
+@models_app.command("info")
+def models_info(resources_dir: Optional[Path] = typer.Option(None, "--dir", help="Stanza resources directory.")) -> None:
+    """Show which model serves each processor, and its dev scores."""
+    from rich.table import Table
+    from .nlp import model_sources
+    table = Table("processor", "origin", "file", "dev scores")
+    for s in model_sources(resources_dir=resources_dir):
+        table.add_row(s.processor, s.origin, s.path, ", ".join(f"{k} {v}" for k, v in s.scores))
+    Console(highlight=False).print(table)
+
+
+@models_app.command("download")
+def models_download(resources_dir: Optional[Path] = typer.Option(None, "--dir", help="Stanza resources directory.")) -> None:
+    """Fetch the official Stanza Indonesian models (needs internet)."""
+    from .nlp import download_official
+    path = download_official(resources_dir)
+    _say(f"official Stanza Indonesian models installed in {path}")
+
+
+def main(argv: Optional[List[str]] = None) -> None:
+    """Entry point: map errors to one line and an exit code."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except _Exit as exc:
+        sys.exit(exc.code)
+    except KgError as exc:
+        if _state["debug"]:
+            raise
+        err.print("error: " + str(exc).splitlines()[0] if str(exc) else type(exc).__name__, markup=False)
+        sys.exit(1)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("interrupted", markup=False)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and anything unexpected
+        import click
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code if exc.exit_code else 1)
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        if _state["debug"]:
+            raise
+        err.print(f"error: unexpected {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''} "
+                  "(run with --debug for the traceback)", markup=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Gazetteers and alias tables shipped as data."""

@@ -1,0 +1,136 @@
+"""Mentions → entities: canonical names, one node per real thing across documents.
+
+Why here and not in the graph layer: relations refer to entity keys, so merging
+("Putin" = "Vladimir Putin", "A.S." = "AS" = "Amerika Serikat") must happen
+before extraction, and the same key must come out for every document of a build.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .gazetteer import Gazetteer, fold
+from .types import CLASSES, Entity, Mention
+
+__all__ = ["EntityTable", "resolve_entities"]
+
+_CLASS_ORDER = {c: i for i, c in enumerate(CLASSES)}
+
+
+@dataclass
+class EntityTable:
+    """Entities of a build and which entity each mention denotes."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    of_mention: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (doc, sent, start) → key
+
+    def key_of(self, doc_id: str, m: Mention) -> str | None:
+        return self.of_mention.get((doc_id, m.sentence, m.start))
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("\n", " ").split()).strip("\"'“”‘’()[]")
+
+
+def _canonical(m: Mention, gaz: Gazetteer) -> tuple[str, str, str | None, bool]:
+    """(name, class, wikidata, from_gazetteer) for one mention."""
+    entry = gaz.lookup(_clean(m.text))
+    if entry is not None:
+        return entry.name, entry.cls, entry.wikidata, True
+    return _clean(m.text), m.cls, None, False
+
+
+def resolve_entities(mentions_by_doc: Sequence[tuple[str, Sequence[Mention]]], gaz: Gazetteer) -> EntityTable:
+    """Group mentions into entities within and across documents."""
+    groups: dict[str, dict] = {}          # folded canonical name → group
+    assign: dict[tuple[str, int, int], str] = {}
+    for doc_id, mentions in mentions_by_doc:
+        for m in mentions:
+            name, cls, qid, from_gaz = _canonical(m, gaz)
+            if not fold(name):
+                continue
+            key = fold(name)
+            g = groups.setdefault(key, {"names": Counter(), "classes": Counter(), "qid": None,
+                                        "gaz": False, "aliases": set(), "first": (doc_id, m.sentence, m.start)})
+            g["names"][name] += 1
+            g["classes"][cls] += 3 if from_gaz else 1
+            g["gaz"] |= from_gaz
+            g["qid"] = g["qid"] or qid
+            g["aliases"].add(_clean(m.text))
+            assign[(doc_id, m.sentence, m.start)] = key
+    _merge_short_names(groups, assign)
+    _merge_np_variants(groups, assign)
+    table = EntityTable()
+    for key, g in groups.items():
+        cls = max(g["classes"].items(), key=lambda kv: (kv[1], -_CLASS_ORDER.get(kv[0], 9)))[0]
+        name = max(g["names"].items(), key=lambda kv: (g["gaz"] or len(kv[0].split()), kv[1], kv[0]))[0] \
+            if not g["gaz"] else next(iter(g["names"]))
+        if g["gaz"]:
+            entry = gaz.lookup(name)
+            name = entry.name if entry else name
+        aliases = tuple(sorted(a for a in g["aliases"] if a != name))
+        ekey = f"{cls}:{key}"
+        table.entities[ekey] = Entity(ekey, name, cls, aliases, g["qid"])
+        g["ekey"] = ekey
+    for mk, key in assign.items():
+        table.of_mention[mk] = groups[key]["ekey"]
+    return table
+
+
+def _merge_into(groups: dict, assign: dict, src: str, dst: str) -> None:
+    g, d = groups.pop(src), groups[dst]
+    d["aliases"] |= g["aliases"] | set(g["names"])
+    d["classes"].update(g["classes"])
+    for mk, k in assign.items():
+        if k == src:
+            assign[mk] = dst
+
+
+def _merge_short_names(groups: dict, assign: dict) -> None:
+    """'Putin' joins 'Vladimir Putin' when exactly one longer Person name ends (or starts) with it."""
+    persons = {k: g for k, g in groups.items() if g["classes"].most_common(1)[0][0] == "Person"}
+    for short in [k for k in persons if len(k.split()) == 1]:
+        longer = [k for k in persons if k != short and len(k.split()) > 1
+                  and (k.split()[-1] == short or k.split()[0] == short)]
+        if len(longer) == 1 and short in groups and longer[0] in groups:
+            _merge_into(groups, assign, short, longer[0])
+
+
+def _merge_np_variants(groups: dict, assign: dict) -> None:
+    """'satuan tugas nasional' joins 'satuan tugas AI nasional': same head, a subset of its words."""
+    keys = sorted(groups, key=lambda k: -len(k.split()))
+    for k in keys:
+        if k not in groups or groups[k]["gaz"]:
+            continue
+        words = k.split()
+        if len(words) < 2 or not words[0].islower():
+            continue
+        for other in keys:
+            ow = other.split()
+            if other == k or other not in groups or len(ow) <= len(words) or ow[0] != words[0]:
+                continue
+            if set(words) <= set(ow) and groups[other]["classes"].most_common(1)[0][0] == \
+                    groups[k]["classes"].most_common(1)[0][0]:
+                _merge_into(groups, assign, k, other)
+                break
+
+
+def mention_index(table: EntityTable, doc_id: str, mentions: Sequence[Mention]) -> dict[tuple[int, int], str]:
+    """(sentence, word id) → entity key for every word inside a mention."""
+    out: dict[tuple[int, int], str] = {}
+    for m in mentions:
+        key = table.key_of(doc_id, m)
+        if key is None:
+            continue
+        for wid in range(m.start, m.end + 1):
+            out[(m.sentence, wid)] = key
+    return out
+
+
+def group_by_doc(mentions: Sequence[Mention]) -> dict[int, list[Mention]]:
+    out: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        out[m.sentence].append(m)
+    return out

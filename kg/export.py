@@ -1,0 +1,284 @@
+"""Write a Jalin graph in the format its file extension names (DESIGN.md section 3).
+
+networkx ``readwrite`` style: pure ``generate_*`` functions return the text of a format,
+:func:`serialize` picks the format from the extension and writes it atomically. RDF formats
+come from rdflib; GraphML, GEXF and node-link JSON from a networkx view of the entities
+(:func:`to_networkx`); HTML from :mod:`kg.viz`. Output is UTF-8 and deterministic: triples,
+lines, nodes and edges are sorted, so the same graph always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import ConjunctiveGraph
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from .errors import OutputError
+from .io import atomic_write
+from .namespaces import KG, PREFIXES, WD
+from .types import CLASSES
+
+__all__ = [
+    "FORMATS", "format_for", "union_graph", "to_networkx", "generate_rdf", "generate_graphml",
+    "generate_gexf", "generate_node_link", "serialize",
+]
+
+#: Output extension -> format name.
+FORMATS: dict[str, str] = {
+    ".ttl": "turtle", ".trig": "trig", ".jsonld": "json-ld", ".nt": "nt", ".nq": "nquads",
+    ".graphml": "graphml", ".gexf": "gexf", ".json": "node-link", ".html": "html",
+}
+_TRIPLE_FORMATS = ("turtle", "nt", "json-ld")
+_QUAD_FORMATS = ("trig", "nquads")
+_DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
+_ENTITY_CLASSES = tuple(KG[c] for c in CLASSES)
+# Characters XML 1.0 forbids (GraphML/GEXF would be unreadable with them).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# C0 controls and DEL: legal inside RDF string literals but rejected by some strict parsers,
+# so RDF text formats spell them as \\uXXXX escapes (valid wherever they can occur).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def format_for(path: str | os.PathLike[str]) -> str:
+    """Format name for an output path, from its extension (case-insensitive)."""
+    ext = Path(path).suffix.lower()
+    try:
+        return FORMATS[ext]
+    except KeyError:
+        raise OutputError(f"unknown output extension '{ext}'; use one of {', '.join(FORMATS)}") from None
+
+
+def _resolve_format(path: str | os.PathLike[str], fmt: str | None) -> str:
+    if fmt is None:
+        return format_for(path)
+    if fmt in FORMATS.values():
+        return fmt
+    if fmt.lower() in FORMATS or f".{fmt.lower()}" in FORMATS:
+        return FORMATS[fmt.lower() if fmt.startswith(".") else f".{fmt.lower()}"]
+    raise OutputError(f"unknown output format '{fmt}'; use one of {', '.join(FORMATS.values())}")
+
+
+def _term_key(term: object) -> str:
+    return term.n3() if hasattr(term, "n3") else str(term)  # type: ignore[union-attr]
+
+
+def _triple_key(triple: tuple) -> tuple[str, ...]:
+    return tuple(_term_key(t) for t in triple)
+
+
+def _bind(graph: Graph) -> None:
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True, replace=True)
+
+
+def _plain(term):
+    """RDF 1.1: "x"^^xsd:string is "x"; Oxigraph returns the typed spelling, rdflib's store the plain one.
+
+    Normalising keeps outputs identical whichever store built the graph.
+    """
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
+def _quads(ds: Graph):
+    """(s, p, o, graph name) for a Dataset, ConjunctiveGraph or plain Graph."""
+    if isinstance(ds, ConjunctiveGraph):  # Dataset is a ConjunctiveGraph
+        for s, p, o, c in ds.quads((None, None, None, None)):
+            name = c.identifier if isinstance(c, Graph) else c
+            yield s, p, _plain(o), name if name is not None else _DEFAULT_GRAPH
+    else:
+        for s, p, o in ds:
+            yield s, p, _plain(o), _DEFAULT_GRAPH
+
+
+def union_graph(ds: Graph) -> Graph:
+    """All triples of all named graphs plus the default graph, Jalin's prefixes bound.
+
+    Why: triple formats and networkx have no named graphs; facts of every document merge.
+    """
+    union = Graph(bind_namespaces="core")
+    _bind(union)
+    for triple in sorted({(s, p, o) for s, p, o, _ in _quads(ds)}, key=_triple_key):
+        union.add(triple)
+    return union
+
+
+def _sorted_dataset(ds: Graph) -> Dataset:
+    """A copy with graphs and triples inserted in sorted order, so serialisers print them stably."""
+    out = Dataset()
+    _bind(out)
+    by_graph: dict[URIRef, list] = defaultdict(list)
+    for s, p, o, name in _quads(ds):
+        by_graph[name].append((s, p, o))
+    for name in sorted(by_graph, key=_term_key):
+        target = out.default_graph if name == _DEFAULT_GRAPH else out.graph(name)
+        for triple in sorted(set(by_graph[name]), key=_triple_key):
+            target.add(triple)
+    return out
+
+
+def _sort_jsonld(text: str) -> str:
+    data = json.loads(text)
+    nodes = data.get("@graph", data) if isinstance(data, dict) else data
+    if isinstance(nodes, list):
+        for node in nodes:
+            for key, value in node.items():
+                if isinstance(value, list) and key != "@list":
+                    value.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+        nodes.sort(key=lambda n: str(n.get("@id", "")))
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def generate_rdf(ds: Graph, fmt: str) -> str:
+    """Text of an RDF format: triple formats hold the union graph, quad formats the named graphs."""
+    if fmt in _TRIPLE_FORMATS:
+        graph: Graph = union_graph(ds)
+    elif fmt in _QUAD_FORMATS:
+        graph = _sorted_dataset(ds)
+    else:
+        raise OutputError(f"'{fmt}' is not an RDF format")
+    if fmt == "json-ld":
+        context = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
+        return _sort_jsonld(graph.serialize(format="json-ld", context=context, auto_compact=True))
+    text = graph.serialize(format=fmt)
+    if fmt in ("nt", "nquads"):  # line formats: one statement a line, sorted
+        # split on "\n" only: str.splitlines would also cut at U+2028 etc. inside literals
+        text = "".join(sorted(line + "\n" for line in text.split("\n") if line.strip()))
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04X}", text)
+
+
+def _clean(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
+def _local(iri: str) -> str:
+    return re.split(r"[#/]", iri.rstrip("/#"))[-1]
+
+
+def _literals(graph: Graph, subject: URIRef, predicate: URIRef) -> list[Literal]:
+    return sorted((o for o in graph.objects(subject, predicate) if isinstance(o, Literal)), key=_term_key)
+
+
+def _label(graph: Graph, subject: URIRef) -> str:
+    labels = _literals(graph, subject, RDFS.label)
+    for want in ("id", None):
+        for lit in labels:
+            if lit.language == want:
+                return str(lit)
+    return str(labels[0]) if labels else _local(str(subject))
+
+
+def _entities(graph: Graph) -> dict[URIRef, dict[str, str]]:
+    entities: dict[URIRef, dict[str, str]] = {}
+    for cls in _ENTITY_CLASSES:  # CLASSES order decides if a node has two types
+        for subject in sorted(graph.subjects(RDF.type, cls), key=_term_key):
+            if not isinstance(subject, URIRef) or subject in entities:
+                continue
+            label = _label(graph, subject)
+            aliases = sorted({str(a) for a in _literals(graph, subject, SKOS.altLabel)} - {label})
+            qids = sorted(str(o)[len(str(WD)):] for o in graph.objects(subject, OWL.sameAs)
+                          if str(o).startswith(str(WD)))
+            entities[subject] = {
+                "label": _clean(label), "cls": _local(str(cls)),
+                "aliases": _clean("|".join(aliases)), "wikidata": _clean("|".join(qids)),
+            }
+    return entities
+
+
+def _no_provenance() -> dict[str, set]:
+    return {"evidence": set(), "confidence": set(), "documents": set(), "statements": set()}
+
+
+def _statements(graph: Graph) -> dict[tuple, dict[str, set]]:
+    """Provenance of each reified (s, p, o): evidence sentences, confidences, documents."""
+    found: dict[tuple, dict[str, set]] = defaultdict(_no_provenance)
+    for stmt, subject in graph.subject_objects(RDF.subject):
+        predicate, obj = graph.value(stmt, RDF.predicate), graph.value(stmt, RDF.object)
+        if predicate is None or obj is None:
+            continue
+        info = found[(subject, predicate, obj)]
+        info["statements"].add(stmt)
+        info["evidence"].update(str(e) for e in graph.objects(stmt, KG.evidence))
+        for conf in graph.objects(stmt, KG.confidence):
+            try:
+                info["confidence"].add(float(conf))
+            except (TypeError, ValueError):
+                pass
+        for doc in graph.objects(stmt, PROV.wasDerivedFrom):
+            info["documents"].add(str(graph.value(doc, DCTERMS.identifier) or doc))
+    return found
+
+
+def to_networkx(ds: Graph) -> nx.MultiDiGraph:
+    """Entities as nodes, asserted kg: relations between them as edges (key = predicate).
+
+    Node attributes: label, cls, aliases ("|"-joined), wikidata (QIDs, "|"-joined).
+    Edge attributes: predicate, label, evidence (" | "-joined), confidence (max; 1.0 when no
+    statement backs it), documents ("|"-joined ids), statements (count of rdf:Statement nodes).
+    Values are str/int/float without XML-forbidden characters, so every networkx writer works.
+    """
+    graph = ds if type(ds) is Graph else union_graph(ds)
+    entities = _entities(graph)
+    provenance = _statements(graph)
+    out = nx.MultiDiGraph(name="Jalin knowledge graph")
+    for iri in sorted(entities, key=str):
+        out.add_node(_clean(str(iri)), **entities[iri])
+    edges = []
+    for s, p, o in graph:
+        if str(p).startswith(str(KG)) and s in entities and o in entities:
+            edges.append((s, p, o))
+    for s, p, o in sorted(set(edges), key=_triple_key):
+        info = provenance.get((s, p, o)) or _no_provenance()
+        name = _local(str(p))
+        out.add_edge(
+            _clean(str(s)), _clean(str(o)), key=name, predicate=name, label=name,
+            evidence=_clean(" | ".join(sorted(info["evidence"]))),
+            confidence=max(info["confidence"]) if info["confidence"] else 1.0,
+            documents=_clean("|".join(sorted(info["documents"]))), statements=len(info["statements"]),
+        )
+    return out
+
+
+def generate_graphml(graph: nx.Graph) -> str:
+    return "\n".join(nx.generate_graphml(graph, encoding="utf-8", prettyprint=True)) + "\n"
+
+
+def generate_gexf(graph: nx.Graph) -> str:
+    text = "\n".join(nx.generate_gexf(graph, encoding="utf-8", prettyprint=True)) + "\n"
+    # networkx stamps today's date into <meta>; drop it so the output is reproducible.
+    return re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
+
+
+def generate_node_link(graph: nx.Graph) -> str:
+    data = nx.node_link_data(graph, edges="edges")
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def serialize(ds: Graph, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
+    """Write ``ds`` to ``path`` in the format its extension (or ``fmt``) names, atomically.
+
+    Raises OutputError for an unknown extension before anything is written.
+    """
+    fmt = _resolve_format(path, fmt)
+    target = Path(path)
+    if fmt == "html":
+        from .viz import write_html  # lazy: viz imports this module
+
+        write_html(ds, target)
+        return target
+    if fmt in _TRIPLE_FORMATS or fmt in _QUAD_FORMATS:
+        text = generate_rdf(ds, fmt)
+    else:
+        graph = to_networkx(ds)
+        text = {"graphml": generate_graphml, "gexf": generate_gexf, "node-link": generate_node_link}[fmt](graph)
+    with atomic_write(target, "w") as fh:
+        fh.write(text)
+    return target

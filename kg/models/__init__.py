@@ -1,0 +1,1 @@
+"""Bundled Indonesian Stanza models (see MODEL_CARD.md)."""

@@ -1,0 +1,143 @@
+"""What every pattern sees: one parsed sentence, its entities, the ontology's cues."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..ontology import Ontology
+from ..types import Sentence, Word
+
+SUBJ = ("nsubj", "nsubj:pass", "csubj")
+NAME_LINKS = ("appos", "flat", "flat:name", "compound", "nmod", "nmod:poss", "amod", "flat:foreign")
+CONTROL_OBJ = frozenset(("perintah", "minta", "desak", "dorong", "ajak", "izin", "instruksi", "tugas", "suruh"))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A fact a pattern proposes, before class checks and de-duplication."""
+
+    subject: str
+    predicate: str
+    object: str
+    confidence: float
+    rule: str = ""
+
+
+@lru_cache(maxsize=20000)
+def _stem(word: str) -> str:
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # lazy: builds a dictionary once
+    return _stemmer().stem(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+    return StemmerFactory().create_stemmer()
+
+
+def roots(w: Word) -> frozenset[str]:
+    """Lemma, form and Sastrawi stem: cues match whichever the lemmatizer got right."""
+    low = w.text.lower()
+    return frozenset((w.lemma.lower(), low, _stem(low)))
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    s: Sentence
+    entity_at: Mapping[int, str]        # word id → entity key (mentions and coreference)
+    classes: Mapping[str, str]          # entity key → class
+    onto: Ontology
+
+    # ---- entities reachable from a word
+    def entity(self, wid: int, prefer: str | None = None) -> str | None:
+        """The entity a word stands for: its own, else one named in its name-like dependents."""
+        key = self.entity_at.get(wid)
+        if key is not None:
+            return key
+        found = []
+        for c in self.s.children(wid):
+            if c.deprel in NAME_LINKS and not self.has_case(c.id):
+                k = self.entity(c.id)
+                if k is not None:
+                    found.append(k)
+        if prefer is not None:
+            for k in found:
+                if self.classes.get(k) == prefer:
+                    return k
+        return found[0] if found else None
+
+    def entities(self, wid: int, prefer: str | None = None) -> list[str]:
+        """The entity of a word plus those of its conjuncts ("Sberbank dan Yandex")."""
+        out = []
+        k = self.entity(wid, prefer)
+        if k is not None:
+            out.append(k)
+        for c in self.s.children(wid):
+            if c.deprel == "conj":
+                out += [x for x in self.entities(c.id, prefer) if x not in out]
+        return out
+
+    def has_case(self, wid: int, markers: tuple[str, ...] | None = None) -> bool:
+        for c in self.s.children(wid):
+            if c.deprel == "case" and (markers is None or c.text.lower() in markers):
+                return True
+        return False
+
+    def dependents(self, wid: int, deprels: tuple[str, ...]) -> list[Word]:
+        return [c for c in self.s.children(wid) if c.deprel in deprels]
+
+    def obliques(self, wid: int, markers: tuple[str, ...]) -> list[Word]:
+        """Obliques/nominal modifiers introduced by one of ``markers`` (dengan, di, oleh…)."""
+        return [c for c in self.s.children(wid)
+                if c.deprel.split(":")[0] in ("obl", "nmod") and self.has_case(c.id, markers)]
+
+    def subjects(self, wid: int, depth: int = 0) -> list[str]:
+        """Subject entities of a predicate, inherited through control, conjunction and relative clauses."""
+        w = self.s.word(wid)
+        direct = [d for d in self.dependents(wid, ("nsubj",)) if d.text.lower() != "yang"]
+        if direct:
+            out = []
+            for d in direct:
+                out += self.entities(d.id, prefer="Person")
+            return out
+        if depth > 3 or w.head == 0:
+            return []
+        parent = self.s.word(w.head)
+        if w.deprel in ("acl:relcl", "acl") and any(d.text.lower() == "yang" for d in self.dependents(wid, SUBJ)):
+            return self.entities(parent.id)
+        if w.deprel in ("xcomp", "advcl", "ccomp") and roots(parent) & CONTROL_OBJ:
+            objs = []
+            for o in self.dependents(parent.id, ("obj", "iobj")):
+                objs += self.entities(o.id)
+            if objs:
+                return objs
+        if w.deprel in ("xcomp", "advcl", "conj", "ccomp", "acl"):
+            return self.subjects(parent.id, depth + 1)
+        return []
+
+    def props_for_verb(self, w: Word) -> list[str]:
+        idx = self.onto.cue_index()
+        found: list[str] = []
+        for r in roots(w):
+            for p in idx.verbs.get(r, ()):
+                if p not in found:
+                    found.append(p)
+        return found
+
+    def fits(self, prop: str, subj: str, obj: str) -> bool:
+        spec = self.onto.properties.get(prop)
+        if spec is None or subj == obj:
+            return False
+        return self.classes.get(subj) in spec.domain and self.classes.get(obj) in spec.range
+
+
+def emit(ctx: SentenceContext, prop: str, subjects: list[str], objects: list[str],
+         confidence: float, rule: str) -> Iterator[Candidate]:
+    for s in subjects:
+        for o in objects:
+            if ctx.fits(prop, s, o):
+                yield Candidate(s, prop, o, confidence, rule)
+            elif ctx.onto.properties[prop].symmetric and ctx.fits(prop, o, s):
+                yield Candidate(o, prop, s, confidence, rule)

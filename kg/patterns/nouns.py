@@ -1,0 +1,95 @@
+"""Nominal cues: "kerja sama dengan X", "sanksi AS terhadap Huawei", "pembentukan satuan tugas",
+"buatan OpenAI", "asal Tiongkok".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .base import Candidate, SentenceContext, emit
+
+TARGET_MARKERS = ("dengan", "terhadap", "kepada", "atas", "pada", "di", "ke", "dalam")
+MADE_BY = {"buatan": 1, "besutan": 1, "karya": 1, "produksi": 1, "garapan": 1, "asal": 0, "dari": 0}
+
+
+def _noun_props(ctx: SentenceContext) -> Iterator[tuple[int, list[str]]]:
+    """Word ids where a (possibly multiword) noun cue starts, with its properties."""
+    idx = ctx.onto.cue_index().nouns
+    forms = [w.text.lower() for w in ctx.s.words]
+    longest = max((len(k.split()) for k in idx), default=1)
+    for i in range(len(forms)):
+        for n in range(min(longest, len(forms) - i), 0, -1):
+            phrase = " ".join(forms[i:i + n])
+            if phrase in idx:
+                if ctx.s.words[i].upos not in ("VERB", "AUX"):  # verbal cues belong to the verb rule
+                    yield i + 1, list(idx[phrase])
+                break
+
+
+def _clause_head(ctx: SentenceContext, wid: int) -> int | None:
+    """Nearest verb/predicate above a noun."""
+    w = ctx.s.word(wid)
+    seen = 0
+    while w.head and seen < 6:
+        w = ctx.s.word(w.head)
+        seen += 1
+        if w.upos in ("VERB", "ADJ") or w.deprel == "root":
+            return w.id
+    return None
+
+
+def noun_cue(ctx: SentenceContext) -> Iterator[Candidate]:
+    for wid, props in _noun_props(ctx):
+        w = ctx.s.word(wid)
+        if w.upos not in ("NOUN", "PROPN", "ADJ", "X"):
+            continue
+        head = _clause_head(ctx, wid)
+        targets = [k for c in ctx.obliques(wid, TARGET_MARKERS) for k in ctx.entities(c.id)]
+        if head is not None and not targets:
+            targets = [k for c in ctx.obliques(head, TARGET_MARKERS) for k in ctx.entities(c.id)]
+        named = [k for c in ctx.s.children(wid) if c.deprel in ("nmod", "compound", "flat", "nmod:poss", "obj")
+                 and not ctx.has_case(c.id) for k in ctx.entities(c.id)]
+        clause_subj = ctx.subjects(head) if head is not None else []
+        if targets:
+            subjects, objects = (named or clause_subj), targets
+        else:
+            subjects, objects = clause_subj, named
+        if head is not None and not objects:
+            # "memasukkan Huawei ke daftar hitam": the cue is an oblique, the verb's object the target
+            objects = [k for d in ctx.dependents(head, ("obj",)) for k in ctx.entities(d.id)]
+        for prop in props:
+            yield from emit(ctx, prop, subjects, objects, 0.65, "noun-cue/v1")
+
+
+def made_by(ctx: SentenceContext) -> Iterator[Candidate]:
+    """'ChatGPT buatan OpenAI' → develops; 'model buatan Rusia', 'DeepSeek asal Tiongkok' → basedIn."""
+    s = ctx.s
+    for w in s.words:
+        kind = MADE_BY.get(w.text.lower())
+        if kind is None or w.id >= len(s.words):
+            continue
+        maker = ctx.entity_at.get(w.id + 1)
+        if maker is None:
+            continue
+        things = []
+        before = ctx.entity_at.get(w.id - 1) if w.id > 1 else None
+        if before is not None:
+            things.append(before)
+        elif w.head and ctx.entity(w.head):
+            things.append(ctx.entity(w.head))
+        else:
+            # "startup asal Tiongkok, DeepSeek": the name follows the maker
+            j = w.id + 1
+            while j <= len(s.words) and ctx.entity_at.get(j) == maker:
+                j += 1
+            if j <= len(s.words) and s.word(j).text == ",":
+                j += 1
+            if j <= len(s.words) and ctx.entity_at.get(j):
+                things.append(ctx.entity_at[j])
+        if w.text.lower() == "dari" and ctx.classes.get(maker) not in ("Country", "Location"):
+            continue
+        cls = ctx.classes.get(maker)
+        if cls in ("Country", "Location"):
+            yield from emit(ctx, "basedIn", things, [maker], 0.7, "made-by/v1")
+        elif kind:
+            yield from emit(ctx, "develops", [maker], things, 0.75, "made-by/v1")

@@ -1,0 +1,163 @@
+"""The whole path: texts → Stanza → mentions → entities → relations → RDF.
+
+``extract`` is pure (documents in, facts out) so it runs from CoNLL-U in tests;
+``build`` adds parsing and is what ``kg.build`` and ``jalin build`` call.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .coref import resolve_coref
+from .entities import EntityTable, mention_index, resolve_entities
+from .gazetteer import Gazetteer
+from .graph import build_dataset
+from .inputs import Failure, RawText, collect_inputs
+from .mentions import find_mentions
+from .ontology import Ontology, load_ontology
+from .relations import extract_relations
+from .types import Document, Entity, Relation
+
+__all__ = ["Extraction", "KnowledgeGraph", "extract", "build", "parse"]
+
+log = logging.getLogger("kg")
+
+# Title nouns are the noun cues of properties whose subject is a Person and that a title names.
+_TITLE_PROPS = ("leaderOf", "founderOf")
+_CREATOR_PROPS = ("launches", "founderOf")
+
+
+def _titles(onto: Ontology) -> frozenset[str]:
+    out: set[str] = set()
+    for p in _TITLE_PROPS:
+        if p in onto.properties:
+            out |= {c for c in onto.properties[p].noun_cues if " " not in c}
+    return frozenset(out)
+
+
+def _creators(onto: Ontology) -> frozenset[str]:
+    out: set[str] = set()
+    for p in _CREATOR_PROPS:
+        if p in onto.properties:
+            out |= set(onto.properties[p].verb_cues)
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Facts from a set of parsed documents."""
+
+    documents: tuple[Document, ...]
+    entities: tuple[Entity, ...]
+    relations: tuple[Relation, ...]
+
+
+def extract(docs: Sequence[Document], onto: Ontology | None = None, gaz: Gazetteer | None = None) -> Extraction:
+    """Mentions, entities (merged across documents), coreference and relations. Pure."""
+    onto = onto or load_ontology()
+    gaz = gaz or Gazetteer.load()
+    titles, creators = _titles(onto), _creators(onto)
+    mentions = [(d.id, find_mentions(d, gaz, titles, creators)) for d in docs]
+    table: EntityTable = resolve_entities(mentions, gaz)
+    classes = {k: e.cls for k, e in table.entities.items()}
+    relations: list[Relation] = []
+    used: set[str] = set()
+    for doc, (_, ms) in zip(docs, mentions):
+        index = mention_index(table, doc.id, ms)
+        used.update(index.values())
+        index.update(resolve_coref(doc, index, classes, titles))
+        relations += extract_relations(doc, index, classes, onto)
+    entities = tuple(sorted((e for k, e in table.entities.items() if k in used), key=lambda e: e.key))
+    return Extraction(tuple(docs), entities, tuple(relations))
+
+
+def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32) -> list[Document]:
+    """Parse raw texts with the bundled (or given) Stanza pipeline, many documents per call."""
+    from .nlp import load_pipeline, parse_texts
+    if nlp is None:
+        nlp = load_pipeline()
+    out: list[Document] = []
+    for i in range(0, len(texts), batch_size):
+        chunk = texts[i:i + batch_size]
+        for raw, doc in zip(chunk, parse_texts(nlp, [t.text for t in chunk], [t.id for t in chunk])):
+            out.append(Document(doc.id, doc.text, doc.sentences, raw.source, raw.meta))
+    return out
+
+
+@dataclass
+class KnowledgeGraph:
+    """A built graph: the rdflib Dataset plus the facts behind it."""
+
+    extraction: Extraction
+    failures: tuple[Failure, ...] = ()
+    _rdf: Any = field(default=None, repr=False)
+
+    @property
+    def rdf(self):
+        """The rdflib Dataset (entities graph + one named graph per document; default graph = union)."""
+        if self._rdf is None:
+            x = self.extraction
+            self._rdf = build_dataset(x.documents, x.entities, x.relations)
+        return self._rdf
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        return self.extraction.entities
+
+    @property
+    def relations(self) -> tuple[Relation, ...]:
+        return self.extraction.relations
+
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None):
+        """Run SPARQL with the ontology prefixes pre-bound (on Oxigraph)."""
+        from .query import run_query
+        return run_query(self.rdf, sparql, bindings)
+
+    def to_networkx(self):
+        from .export import to_networkx
+        return to_networkx(self.rdf)
+
+    def to_html(self, path: str | os.PathLike[str], **options: Any):
+        from .viz import write_html
+        return write_html(self.rdf, path, **options)
+
+    def serialize(self, path: str | os.PathLike[str], fmt: str | None = None) -> None:
+        from .export import serialize
+        serialize(self.rdf, path, fmt)
+
+
+def _as_inputs(source: Any) -> tuple[list[RawText], list[Document], list[Failure]]:
+    if isinstance(source, (str, os.PathLike)):
+        source = [source]
+    texts: list[RawText] = []
+    parsed: list[Document] = []
+    failures: list[Failure] = []
+    for n, item in enumerate(source, 1):
+        if isinstance(item, Path):
+            t, p, f = collect_inputs([str(item)])
+            texts += t
+            parsed += p
+            failures += f
+        else:
+            texts.append(RawText(f"text-{n}", str(item), None))
+    return texts, parsed, failures
+
+
+def build(source: Any, *, nlp: Any = None, ontologies: Sequence[str | os.PathLike[str]] = (),
+          gazetteers: Sequence[str | os.PathLike[str]] = ()) -> KnowledgeGraph:
+    """Build a graph from a text, a list of texts, or paths (``pathlib.Path``)."""
+    texts, parsed, failures = _as_inputs(source)
+    docs = parse([t for t in texts if t.text.strip()], nlp) if any(t.text.strip() for t in texts) else []
+    empty = [Document(t.id, t.text, (), t.source, t.meta) for t in texts if not t.text.strip()]
+    for e in empty:
+        log.warning("%s: empty document, nothing to extract", e.id)
+    order = {t.id: i for i, t in enumerate(texts)}
+    all_docs = sorted(docs + empty, key=lambda d: order.get(d.id, 0)) + parsed
+    onto = load_ontology(tuple(ontologies))
+    gaz = Gazetteer.load(tuple(gazetteers))
+    return KnowledgeGraph(extract(all_docs, onto, gaz), tuple(failures))

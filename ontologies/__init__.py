@@ -1,0 +1,1 @@
+"""Jalin ontology and SHACL shapes, shipped as package data (kg.ontologies)."""

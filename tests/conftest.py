@@ -1,0 +1,47 @@
+"""Shared fixtures: paths to the repository's example files and a CLI runner."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return ROOT / "examples" / "seed.txt"
+
+
+@pytest.fixture(scope="session")
+def fixtures() -> Path:
+    return FIXTURES
+
+
+def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the real ``jalin`` entry point in a subprocess (as a user would)."""
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], input=stdin, capture_output=True,
+                          text=True, cwd=cwd, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def cli():
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def nlp(tmp_path_factory):
+    """The bundled Stanza pipeline, loaded once, with an empty resources directory (offline)."""
+    from kg.nlp import load_pipeline
+    return load_pipeline(resources_dir=tmp_path_factory.mktemp("empty_stanza_resources"))
+
+
+@pytest.fixture(scope="session")
+def seed_graph(nlp, seed_path):
+    """The example article built end to end with the real models."""
+    from kg.pipeline import build
+    return build(seed_path, nlp=nlp)

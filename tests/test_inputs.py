@@ -1,0 +1,45 @@
+"""Input expansion: files, directories, JSONL, stdin; bad documents reported, never fatal to others."""
+
+import json
+
+from kg.inputs import collect_inputs
+
+
+def test_directory_jsonl_and_stdin(tmp_path):
+    (tmp_path / "a.txt").write_text("Teks satu.", encoding="utf-8")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "b.txt").write_text("Teks dua.", encoding="utf-8")
+    (sub / "ignore.bin").write_bytes(b"\x00\x01")
+    lines = [json.dumps({"id": "j1", "text": "Halo.", "url": "https://contoh.id/1", "title": "Judul"}),
+             "{not json", json.dumps({"id": "j2"}), json.dumps({"id": "j3", "text": "Lagi."})]
+    (tmp_path / "c.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    texts, parsed, failures = collect_inputs([str(tmp_path), "-"], stdin=["dari stdin"])
+    ids = [t.id for t in texts]
+    assert ids == ["a", "j1", "j3", "b", "stdin"]
+    j1 = texts[1]
+    assert dict(j1.meta) == {"url": "https://contoh.id/1", "title": "Judul"} and j1.source == "https://contoh.id/1"
+    assert [f.id.rsplit(":", 1)[1] for f in failures] == ["2", "3"]
+    assert "malformed JSON" in failures[0].reason and "text" in failures[1].reason
+    assert not parsed
+
+
+def test_bad_files_are_failures_not_crashes(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("Baik.", encoding="utf-8")
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x89PNG\x00\x00")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\xe9".encode("latin-1"))
+    texts, _, failures = collect_inputs([str(good), str(binary), str(latin), str(tmp_path / "missing.txt")])
+    assert [t.id for t in texts] == ["good"]
+    reasons = " | ".join(f.reason for f in failures)
+    assert "binary" in reasons and "UTF-8" in reasons and "no such file" in reasons
+
+
+def test_duplicate_ids_made_unique(tmp_path):
+    for d in ("x", "y"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "same.txt").write_text("Isi.", encoding="utf-8")
+    texts, _, _ = collect_inputs([str(tmp_path)])
+    assert sorted(t.id for t in texts) == ["same", "same-2"]

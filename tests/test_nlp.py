@@ -1,0 +1,73 @@
+"""Bundled Indonesian models: offline loading, model selection, clear errors for broken files."""
+
+import json
+import shutil
+
+import pytest
+
+from kg import nlp as knlp
+from kg.errors import ModelUnavailableError
+
+
+def test_bundled_pipeline_finds_people_and_organisations(nlp, seed_path):
+    doc = nlp(seed_path.read_text(encoding="utf-8"))
+    ents = {(e.text, e.type) for e in doc.ents}
+    assert ("Vladimir Putin", "PER") in ents
+    assert ("Sberbank", "ORG") in ents
+    assert len(doc.sentences) >= 18            # the article has 22 sentences
+    assert all(w.head is not None and w.deprel for s in doc.sentences for w in s.words)
+
+
+def test_offline_with_empty_resources_dir_uses_bundled_models(tmp_path):
+    sources = knlp.model_sources(resources_dir=tmp_path)
+    assert [s.processor for s in sources] == list(knlp.PROCESSORS)
+    assert {s.origin for s in sources} == {"bundled"}
+    assert all(dict(s.scores) for s in sources)   # every bundled model reports its dev scores
+
+
+def test_official_model_preferred_when_installed_but_ner_is_always_ours(tmp_path):
+    (tmp_path / "id" / "pos").mkdir(parents=True)
+    shutil.copyfile(knlp.bundled_dir() / "pos.pt", tmp_path / "id" / "pos" / "gsd.pt")
+    (tmp_path / "resources.json").write_text(json.dumps(
+        {"id": {"default_processors": {"pos": "gsd", "ner": "gsd"}}}), encoding="utf-8")
+    by = {s.processor: s for s in knlp.model_sources(resources_dir=tmp_path)}
+    assert by["pos"].origin == "official" and by["pos"].path.endswith("gsd.pt")
+    assert by["ner"].origin == "bundled" and by["tokenize"].origin == "bundled"
+
+
+def _broken_bundle(tmp_path, monkeypatch, name, payload):
+    for f in knlp.bundled_dir().iterdir():
+        if f.suffix in (".pt", ".json"):
+            (tmp_path / f.name).symlink_to(f)
+    target = tmp_path / f"{name}.pt"
+    target.unlink()
+    if payload is not None:
+        target.write_bytes(payload)
+    monkeypatch.setattr(knlp, "bundled_dir", lambda: tmp_path)
+    return target
+
+
+def test_missing_model_file_is_named(tmp_path, monkeypatch):
+    target = _broken_bundle(tmp_path, monkeypatch, "depparse", None)
+    with pytest.raises(ModelUnavailableError, match=str(target)):
+        knlp.load_pipeline(resources_dir=tmp_path / "res")
+
+
+def test_corrupt_model_file_is_named_not_a_torch_traceback(tmp_path, monkeypatch):
+    target = _broken_bundle(tmp_path, monkeypatch, "ner", b"this is not a model")
+    with pytest.raises(ModelUnavailableError, match=str(target)):
+        knlp.load_pipeline(resources_dir=tmp_path / "res")
+
+
+def test_truncated_model_file_is_named(tmp_path, monkeypatch):
+    real = (knlp.bundled_dir() / "pos.pt").read_bytes()
+    target = _broken_bundle(tmp_path, monkeypatch, "pos", real[: len(real) // 3])
+    with pytest.raises(ModelUnavailableError, match="pos.pt"):
+        knlp.load_pipeline(processors="tokenize,pos", resources_dir=tmp_path / "res")
+
+
+def test_download_without_network_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")   # unreachable even where a network exists
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    with pytest.raises(ModelUnavailableError, match="cannot download"):
+        knlp.download_official(tmp_path)

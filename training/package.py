@@ -1,0 +1,66 @@
+"""Copy trained models into the package, compactly, with their dev scores.
+
+Why: the bundle must stay small (≤ 60 MB). Stanza checkpoints hold float32
+weights and sometimes optimizer state; we drop optimizer state and training-only
+keys and store model weights as float16 (Stanza upcasts them when it loads the
+state dict). MODEL_CARD.md reports what this costs on dev.
+
+Usage: python training/package.py WORK [--dest kg/models] [--fp32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+NAMES = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner", "pretrain")
+DROP = ("optimizer", "optimizer_state_dict", "scheduler", "dev_score_history")
+
+
+def compact(src: Path, dst: Path, half: bool) -> None:
+    import torch
+    ckpt = torch.load(src, map_location="cpu", weights_only=False)
+    if isinstance(ckpt, dict):
+        for key in DROP:
+            ckpt.pop(key, None)
+        model = ckpt.get("model")
+        if half and isinstance(model, dict):
+            for k, v in model.items():
+                if torch.is_tensor(v) and v.is_floating_point():
+                    model[k] = v.half()
+    tmp = dst.with_suffix(".pt.tmp")
+    torch.save(ckpt, tmp)
+    tmp.replace(dst)
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("work", type=Path)
+    ap.add_argument("--dest", type=Path, default=Path(__file__).resolve().parents[1] / "kg" / "models")
+    ap.add_argument("--fp32", action="store_true", help="keep float32 weights")
+    args = ap.parse_args(argv)
+    args.dest.mkdir(parents=True, exist_ok=True)
+    scores = {}
+    for name in NAMES:
+        src = args.work / "models" / f"{name}.pt"
+        if not src.exists():
+            print(f"skip {name}: {src} missing")
+            continue
+        dst = args.dest / f"{name}.pt"
+        if name == "pretrain":
+            shutil.copyfile(src, dst)       # embeddings stay float32: Stanza builds layers from them as-is
+        else:
+            compact(src, dst, half=not args.fp32)
+        sc = args.work / "scores" / f"{name}.json"
+        if sc.exists():
+            scores[name] = json.loads(sc.read_text())
+        print(f"{name}: {src.stat().st_size / 1e6:.1f} MB → {dst.stat().st_size / 1e6:.1f} MB")
+    (args.dest / "scores.json").write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
+    total = sum(p.stat().st_size for p in args.dest.glob("*.pt"))
+    print(f"bundle: {total / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
