@@ -50,3 +50,13 @@ NOT_NAMES = frozenset((
     "januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober",
     "november", "desember", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "tahun",
 ))
+
+# Support verbs: with them a noun cue's relation belongs to the clause subject
+# ("X menjadi anggota Y", "X menjalin kerja sama dengan Y"); with other verbs it does not
+# ("X bertemu anggota Y").
+SUPPORT_VERBS = frozenset((
+    "jadi", "menjadi", "jalin", "laku", "dalam", "kuat", "perkuat", "tingkat", "teken", "tanda", "umum",
+    "bentuk", "jatuh", "kena", "beri", "buka", "capai", "sepakat", "galang", "bangun", "luas", "perluas",
+    "lanjut", "mulai", "rencana", "ajuk", "terap", "tetap", "masuk", "gabung", "resmi", "jajak", "lakukan",
+    "adalah", "merupakan", "ialah", "sebagai", "tawar", "tanam", "kucur", "suntik", "gelontor",
+))

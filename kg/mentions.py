@@ -157,7 +157,8 @@ def _created(s: Sentence, creators: frozenset[str]) -> list[tuple[int, int, str,
         if w.lemma not in creators and w.text.lower() not in ("pembentukan", "peluncuran", "pendirian"):
             continue
         for obj in s.children(w.id):
-            if obj.deprel not in ("obj", "nmod", "compound", "obl") or HEAD_CLASS.get(obj.lemma) != "Organization":
+            kind = HEAD_CLASS.get(obj.text.lower()) or HEAD_CLASS.get(obj.lemma)
+            if obj.deprel not in ("obj", "nmod", "compound", "obl") or kind != "Organization":
                 continue
             ids = _np_span(s, obj.id)
             out.append((min(ids), max(ids), "Organization", "np"))

@@ -259,6 +259,12 @@ def main(argv=None) -> None:
     for name, sents in (("ud_train", train), ("ud_dev", gsd_dev)):
         (out / f"{name}.txt").write_text(conllu_text(sents), encoding="utf-8")
 
+    # POS: UPOS only. The v2.0 train has no XPOS/feats, and with mixed columns Stanza selects
+    # models on AllTags, which then tracks XPOS noise instead of UPOS.
+    for name, sents in (("pos_train", train), ("pos_dev", gsd_dev)):
+        write_conllu([(c, [r[:4] + ["_", "_"] + r[6:] if is_word(r) else r for r in rows]) for c, rows in sents],
+                     out / f"{name}.conllu")
+
     # Lemmatizer: CSUI + the first half of GSD dev; the second half stays for scoring.
     half = len(gsd_dev) // 2
     write_conllu(csui + gsd_dev[:half], out / "lemma_train.conllu")

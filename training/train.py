@@ -133,14 +133,14 @@ def main(argv=None) -> None:
                              "--num_epoch", "1" if q else "20"], log, args.threads)
             save_scores(work, step, {"mwt_dev_f1": last_float(r"score\s*[:=]\s*([0-9.]+)", text)})
         elif step == "pos":
-            common = ["--lang", "id", "--shorthand", SHORT, "--eval_file", str(work / "ud_dev.conllu"),
+            common = ["--lang", "id", "--shorthand", SHORT, "--eval_file", str(work / "pos_dev.conllu"),
                       "--output_file", str(work / "pos_dev_pred.conllu"), "--wordvec_pretrain_file", pre,
                       "--save_dir", str(models), "--save_name", "pos.pt"]
-            run(py + ["stanza.models.tagger", "--mode", "train", "--train_file", str(work / "ud_train.conllu"),
+            run(py + ["stanza.models.tagger", "--mode", "train", "--train_file", str(work / "pos_train.conllu"),
                       "--batch_size", "32", "--max_steps", "20" if q else "6000",
                       "--eval_interval", "10" if q else "400", *SIZES["pos"]] + common, log, args.threads)
             predict(py, "stanza.models.tagger", common, log, args.threads)
-            save_scores(work, step, score_conllu(work / "pos_dev_pred.conllu", work / "ud_dev.conllu"))
+            save_scores(work, step, score_conllu(work / "pos_dev_pred.conllu", work / "pos_dev.conllu"))
         elif step == "lemma":
             common = ["--shorthand", SHORT, "--eval_file", str(work / "lemma_dev.conllu"),
                       "--output_file", str(work / "lemma_dev_pred.conllu"),

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .base import Candidate, SentenceContext, emit
+from ..lexicon import SUPPORT_VERBS
+from .base import Candidate, SentenceContext, emit, roots
 
 TARGET_MARKERS = ("dengan", "terhadap", "kepada", "atas", "pada", "di", "ke", "dalam")
 MADE_BY = {"buatan": 1, "besutan": 1, "karya": 1, "produksi": 1, "garapan": 1, "asal": 0, "dari": 0}
@@ -49,7 +50,11 @@ def noun_cue(ctx: SentenceContext) -> Iterator[Candidate]:
             targets = [k for c in ctx.obliques(head, TARGET_MARKERS) for k in ctx.entities(c.id)]
         named = [k for c in ctx.s.children(wid) if c.deprel in ("nmod", "compound", "flat", "nmod:poss", "obj")
                  and not ctx.has_case(c.id) for k in ctx.entities(c.id)]
-        clause_subj = ctx.subjects(head) if head is not None else []
+        clause_subj = []
+        if w.deprel == "root" or any(c.deprel == "cop" for c in ctx.s.children(wid)):
+            clause_subj = [k for d in ctx.dependents(wid, ("nsubj",)) for k in ctx.entities(d.id)]
+        elif head is not None and roots(ctx.s.word(head)) & SUPPORT_VERBS:
+            clause_subj = ctx.subjects(head)
         if targets:
             subjects, objects = (named or clause_subj), targets
         else:
