@@ -163,6 +163,19 @@ def validate(source: Path = typer.Argument(..., help="RDF file or store director
         raise _Exit(1)
 
 
+@app.command()
+def evaluate(gold: Path = typer.Argument(..., help="Gold annotations (.jsonl, see shared/gold/README.md)."),
+             strict: bool = typer.Option(False, "--strict", help="Match names against canonical names only.")) -> None:
+    """Entity and relation precision/recall/F1 against gold annotations."""
+    from .evaluate import evaluate_extraction, read_gold
+    from .inputs import RawText
+    from .pipeline import extract, parse as run_parse
+    docs = read_gold(gold)
+    parsed = run_parse([RawText(d.id, d.text) for d in docs])
+    extractions = [extract([p]) for p in parsed]
+    sys.stdout.write(evaluate_extraction(docs, extractions, lenient=not strict).text())
+
+
 @models_app.command("info")
 def models_info(resources_dir: Optional[Path] = typer.Option(None, "--dir", help="Stanza resources directory.")) -> None:
     """Show which model serves each processor, and its dev scores."""

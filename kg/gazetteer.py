@@ -42,7 +42,7 @@ _DROP = re.compile(r"[.'’ʼ`´]")            # deleted: "A.S." -> "AS", "Ma'ru
 _NON_WORD = re.compile(r"[^\w\s]|_")        # other punctuation separates words
 _JOINERS = frozenset("-–—.·/&")             # punctuation tokens allowed inside a match
 
-PathLike = Union[str, "os.PathLike[str]"]
+PathLike = Union[str, os.PathLike]
 
 
 def _strip_marks(text: str) -> str:
@@ -96,9 +96,8 @@ def _parse(text: str, source: str) -> list[GazEntry]:
         if cols[:2] == ["name", "class"]:
             continue                                    # optional header row
 
-        def bad(why: str) -> InputError:
+        def bad(why: str, n: int = n) -> InputError:
             return InputError(f"{source}:{n}: {why}")
-
         if not 2 <= len(cols) <= 5:
             raise bad(f"expected 2-5 tab-separated columns (name, class, wikidata, aliases, flags), got {len(cols)}")
         name, cls, qid, aliases, flags = cols + [""] * (5 - len(cols))

@@ -106,6 +106,8 @@ def sentence_mentions(doc: Document, s: Sentence, gaz: Gazetteer, titles: frozen
         taken.update(range(a, b + 1))
     out = []
     for a, b, cls, src in sorted(chosen):
+        if cls in ("Country", "Location") and a > 1 and s.word(a - 1).text.lower() == "bahasa":
+            continue  # "bahasa Inggris" names a language, not a country
         ws = s.words[a - 1:b]
         out.append(Mention(s.index, a, b, span_text(doc.text, ws), cls, src, ws[0].start_char, ws[-1].end_char))
     return out

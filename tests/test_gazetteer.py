@@ -92,7 +92,8 @@ def test_match_across_joiner_tokens_not_brackets(gaz: Gazetteer) -> None:
 
 
 def test_foreign_ministry_is_not_taken_for_indonesias(gaz: Gazetteer) -> None:
-    assert spans(gaz, "Kementerian Luar Negeri Rusia menyatakan") == [("Rusia", "Rusia")]
+    assert spans(gaz, "Kementerian Luar Negeri Prancis menyatakan") == [("Prancis", "Prancis")]
+    assert spans(gaz, "Kemlu RI menyatakan") == [("Kemlu RI", "Kementerian Luar Negeri Republik Indonesia")]
 
 
 def test_sentence_with_people_orgs_models(gaz: Gazetteer) -> None:

@@ -1,0 +1,154 @@
+"""Score extraction against gold annotations (format: shared/gold/README.md).
+
+Entities match by type and by canonical name or alias after case/diacritic/
+punctuation folding; relations by predicate, subject and object (either order
+for the symmetric ones). Micro-averaged over documents. ``strict`` matches
+names against the gold canonical name only; ``lenient`` also against aliases.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .gazetteer import fold
+from .io import read_text_file
+from .types import CLASSES, Entity, Relation
+
+__all__ = ["GoldDoc", "Score", "Report", "read_gold", "score_documents"]
+
+SYMMETRIC = ("cooperatesWith", "competesWith")
+PROPERTIES = ("leaderOf", "founderOf", "develops", "memberOf", "basedIn", "partOf", "cooperatesWith",
+              "investsIn", "launches", "orders", "sanctions", "competesWith")
+
+
+@dataclass(frozen=True)
+class GoldDoc:
+    id: str
+    text: str
+    entities: tuple[tuple[str, str, tuple[str, ...]], ...]     # (name, type, aliases)
+    relations: tuple[tuple[str, str, str], ...]                # (subject, relation, object)
+
+
+@dataclass(frozen=True)
+class Score:
+    tp: int
+    fp: int
+    fn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True)
+class Report:
+    entities: Score
+    relations: Score
+    per_relation: tuple[tuple[str, Score], ...]
+    missed: tuple[tuple[str, str, str, str], ...]          # (doc, subject, relation, object)
+    false_positives: tuple[tuple[str, str, str, str], ...]
+
+    def text(self) -> str:
+        lines = [f"entities   P {self.entities.precision:.3f}  R {self.entities.recall:.3f}  F1 {self.entities.f1:.3f}",
+                 f"relations  P {self.relations.precision:.3f}  R {self.relations.recall:.3f}  F1 {self.relations.f1:.3f}"
+                 f"  ({self.relations.tp} of {self.relations.tp + self.relations.fn} gold found)"]
+        for name, s in self.per_relation:
+            lines.append(f"  {name:<15} P {s.precision:.2f} R {s.recall:.2f} F1 {s.f1:.2f}  (tp {s.tp}, fp {s.fp}, fn {s.fn})")
+        lines += [f"missed: [{d}] {s} {p} {o}" for d, s, p, o in self.missed]
+        lines += [f"false positive: [{d}] {s} {p} {o}" for d, s, p, o in self.false_positives]
+        return "\n".join(lines) + "\n"
+
+
+def read_gold(path: str | Path) -> list[GoldDoc]:
+    """Read a gold JSONL file; unknown types or relation names are one-line InputErrors."""
+    docs = []
+    for lineno, line in enumerate(read_text_file(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            obj = json.loads(line)
+            ents = tuple((e["name"], e["type"], tuple(e.get("aliases") or ())) for e in obj["entities"])
+            rels = tuple((r["subject"], r["relation"], r["object"]) for r in obj["relations"])
+            doc = GoldDoc(str(obj["id"]), obj["text"], ents, rels)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{where}: not a gold record ({type(exc).__name__}: {exc})") from None
+        for _, t, _ in ents:
+            if t not in CLASSES:
+                raise InputError(f"{where}: unknown entity type '{t}'; use one of {', '.join(CLASSES)}")
+        for _, r, _ in rels:
+            if r not in PROPERTIES:
+                raise InputError(f"{where}: unknown relation '{r}'; use one of {', '.join(PROPERTIES)}")
+        docs.append(doc)
+    return docs
+
+
+def _gold_names(doc: GoldDoc, lenient: bool) -> dict[str, set[str]]:
+    """Canonical gold name → folded surface forms that count as that entity."""
+    return {n: {fold(n)} | ({fold(a) for a in aliases} if lenient else set()) for n, _, aliases in doc.entities}
+
+
+def _match_entity(e: Entity, gold: GoldDoc, lenient: bool) -> str | None:
+    names = _gold_names(gold, lenient)
+    forms = {fold(e.name)} | ({fold(a) for a in e.aliases} if lenient else set())
+    for n, t, _ in gold.entities:
+        if t == e.cls and names[n] & forms:
+            return n
+    return None
+
+
+def score_documents(gold: Sequence[GoldDoc], predicted: Sequence[tuple[Sequence[Entity], Sequence[Relation]]],
+                    lenient: bool = True) -> Report:
+    """Score per-document predictions (entities, relations) against gold documents."""
+    etp = efp = efn = 0
+    per: dict[str, list[int]] = {p: [0, 0, 0] for p in PROPERTIES}
+    missed, fps = [], []
+    for g, (ents, rels) in zip(gold, predicted):
+        ent_map = {e.key: _match_entity(e, g, lenient) for e in ents}
+        matched = {v for v in ent_map.values() if v}
+        etp += len(matched)
+        efp += sum(1 for v in ent_map.values() if v is None)
+        efn += len(g.entities) - len(matched)
+        names = {e.key: e.name for e in ents}
+        pred = set()
+        for r in rels:
+            s, o = ent_map.get(r.subject) or names.get(r.subject, r.subject), ent_map.get(r.object) or names.get(r.object, r.object)
+            pred.add(_norm(s, r.predicate, o))
+        gold_rels = {_norm(*t) for t in g.relations}
+        for t in sorted(pred | gold_rels):
+            cell = per.setdefault(t[1], [0, 0, 0])
+            if t in pred and t in gold_rels:
+                cell[0] += 1
+            elif t in pred:
+                cell[1] += 1
+                fps.append((g.id, *t))
+            else:
+                cell[2] += 1
+                missed.append((g.id, *t))
+    rel = Score(*(sum(c[i] for c in per.values()) for i in range(3)))
+    per_rel = tuple((p, Score(*c)) for p, c in per.items() if any(c))
+    return Report(Score(etp, efp, efn), rel, per_rel, tuple(missed), tuple(fps))
+
+
+def _norm(s: str, p: str, o: str) -> tuple[str, str, str]:
+    if p in SYMMETRIC and o < s:
+        s, o = o, s
+    return (s, p, o)
+
+
+def evaluate_extraction(gold: Sequence[GoldDoc], extractions: Iterable, lenient: bool = True) -> Report:
+    """Score :class:`kg.pipeline.Extraction` objects, one per gold document."""
+    return score_documents(gold, [(x.entities, x.relations) for x in extractions], lenient)
