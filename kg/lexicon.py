@@ -55,8 +55,15 @@ NOT_NAMES = frozenset((
 # ("X menjadi anggota Y", "X menjalin kerja sama dengan Y"); with other verbs it does not
 # ("X bertemu anggota Y").
 SUPPORT_VERBS = frozenset((
-    "jadi", "menjadi", "jalin", "laku", "dalam", "kuat", "perkuat", "tingkat", "teken", "tanda", "umum",
-    "bentuk", "jatuh", "kena", "beri", "buka", "capai", "sepakat", "galang", "bangun", "luas", "perluas",
+    "jadi", "menjadi", "jalin", "laku", "dalam", "kuat", "perkuat", "tingkat", "teken", "tanda",
+    "bentuk", "jatuh", "kena", "beri", "buka", "capai", "sepakat", "galang", "luas", "perluas",
     "lanjut", "mulai", "rencana", "ajuk", "terap", "tetap", "masuk", "gabung", "resmi", "jajak", "lakukan",
     "adalah", "merupakan", "ialah", "sebagai", "tawar", "tanam", "kucur", "suntik", "gelontor",
+))
+
+# Generic terms that NER or capitalisation make look like names but that name no entity.
+NOT_ENTITIES = frozenset((
+    "ai", "a.i.", "kecerdasan buatan", "it", "ti", "pdb", "gdp", "llm", "llms", "atm", "ceo", "cto", "pc", "ui",
+    "barat", "timur", "internet", "web", "api", "gpu", "cpu", "chip", "data", "big data", "iot", "5g", "4g",
+    "covid-19", "covid", "rp", "us$", "usd", "idr", "wib", "wita", "wit", "tbk", "pt", "cv",
 ))

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from .gazetteer import Gazetteer
-from .lexicon import DESCRIPTOR_HEADS, HEAD_CLASS, NOT_NAMES
+from .lexicon import DESCRIPTOR_HEADS, HEAD_CLASS, NOT_ENTITIES, NOT_NAMES
 from .types import Document, Mention, Sentence, Word
 
 __all__ = ["find_mentions", "sentence_mentions", "span_text"]
@@ -109,6 +109,8 @@ def sentence_mentions(doc: Document, s: Sentence, gaz: Gazetteer, titles: frozen
         if cls in ("Country", "Location") and a > 1 and s.word(a - 1).text.lower() == "bahasa":
             continue  # "bahasa Inggris" names a language, not a country
         ws = s.words[a - 1:b]
+        if src != "gazetteer" and span_text(doc.text, ws).lower() in NOT_ENTITIES:
+            continue
         out.append(Mention(s.index, a, b, span_text(doc.text, ws), cls, src, ws[0].start_char, ws[-1].end_char))
     return out
 

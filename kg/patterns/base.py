@@ -97,6 +97,8 @@ class SentenceContext:
         """Subject entities of a predicate, inherited through control, conjunction and relative clauses."""
         w = self.s.word(wid)
         direct = [d for d in self.dependents(wid, ("nsubj",)) if d.text.lower() != "yang"]
+        before = [d for d in direct if d.id < wid]
+        direct = before or direct      # Indonesian subjects precede the verb; a later "subject" is a misparse
         if direct:
             out = []
             for d in direct:
@@ -105,8 +107,9 @@ class SentenceContext:
         if depth > 3 or w.head == 0:
             return []
         parent = self.s.word(w.head)
-        if w.deprel in ("acl:relcl", "acl") and any(d.text.lower() == "yang" for d in self.dependents(wid, SUBJ)):
-            return self.entities(parent.id)
+        rel = [d for d in self.dependents(wid, SUBJ) if d.text.lower() == "yang"]
+        if rel:
+            return self.antecedent(rel[0].id)
         if w.deprel in ("xcomp", "advcl", "ccomp") and roots(parent) & CONTROL_OBJ:
             objs = []
             for o in self.dependents(parent.id, ("obj", "iobj")):
@@ -115,6 +118,21 @@ class SentenceContext:
                 return objs
         if w.deprel in ("xcomp", "advcl", "conj", "ccomp", "acl"):
             return self.subjects(parent.id, depth + 1)
+        return []
+
+    def antecedent(self, yang: int) -> list[str]:
+        """What a relative 'yang' refers to: the head of its clause when parsed as a relative clause,
+        else the entity just before it ('GigaChat, yang dikembangkan oleh Sberbank')."""
+        clause = self.s.word(self.s.word(yang).head) if self.s.word(yang).head else None
+        if clause is not None and clause.deprel in ("acl:relcl", "acl") and clause.head:
+            found = self.entities(clause.head)
+            if found:
+                return found
+        j = yang - 1
+        while j >= 1 and self.s.word(j).upos == "PUNCT":
+            j -= 1
+        if j >= 1 and self.entity_at.get(j):
+            return [self.entity_at[j]]
         return []
 
     def props_for_verb(self, w: Word) -> list[str]:

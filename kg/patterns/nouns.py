@@ -9,7 +9,14 @@ from collections.abc import Iterator
 from ..lexicon import SUPPORT_VERBS
 from .base import Candidate, SentenceContext, emit, roots
 
-TARGET_MARKERS = ("dengan", "terhadap", "kepada", "atas", "pada", "di", "ke", "dalam")
+# Prepositions that introduce the second party of a nominal cue, per property
+# ("kerja sama dengan X", "sanksi terhadap X", "investasi di X"); cues of other
+# properties take their object as a plain nominal modifier ("pembentukan X").
+TARGET_MARKERS = {
+    "cooperatesWith": ("dengan", "antara"), "competesWith": ("dengan", "terhadap", "melawan"),
+    "sanctions": ("terhadap", "kepada", "atas", "pada", "bagi"), "investsIn": ("di", "pada", "ke", "dalam", "terhadap"),
+    "memberOf": ("di", "dalam"),
+}
 MADE_BY = {"buatan": 1, "besutan": 1, "karya": 1, "produksi": 1, "garapan": 1, "asal": 0, "dari": 0}
 
 
@@ -40,30 +47,37 @@ def _clause_head(ctx: SentenceContext, wid: int) -> int | None:
 
 
 def noun_cue(ctx: SentenceContext) -> Iterator[Candidate]:
-    for wid, props in _noun_props(ctx):
+    for wid, all_props in _noun_props(ctx):
         w = ctx.s.word(wid)
         if w.upos not in ("NOUN", "PROPN", "ADJ", "X"):
             continue
-        head = _clause_head(ctx, wid)
-        targets = [k for c in ctx.obliques(wid, TARGET_MARKERS) for k in ctx.entities(c.id)]
-        if head is not None and not targets:
-            targets = [k for c in ctx.obliques(head, TARGET_MARKERS) for k in ctx.entities(c.id)]
-        named = [k for c in ctx.s.children(wid) if c.deprel in ("nmod", "compound", "flat", "nmod:poss", "obj")
-                 and not ctx.has_case(c.id) for k in ctx.entities(c.id)]
-        clause_subj = []
-        if w.deprel == "root" or any(c.deprel == "cop" for c in ctx.s.children(wid)):
-            clause_subj = [k for d in ctx.dependents(wid, ("nsubj",)) for k in ctx.entities(d.id)]
-        elif head is not None and roots(ctx.s.word(head)) & SUPPORT_VERBS:
-            clause_subj = ctx.subjects(head)
-        if targets:
-            subjects, objects = (named or clause_subj), targets
-        else:
-            subjects, objects = clause_subj, named
-        if head is not None and not objects:
-            # "memasukkan Huawei ke daftar hitam": the cue is an oblique, the verb's object the target
-            objects = [k for d in ctx.dependents(head, ("obj",)) for k in ctx.entities(d.id)]
-        for prop in props:
-            yield from emit(ctx, prop, subjects, objects, 0.65, "noun-cue/v1")
+        for prop in all_props:
+            yield from _noun_cue_one(ctx, wid, prop)
+
+
+def _noun_cue_one(ctx: SentenceContext, wid: int, prop: str) -> Iterator[Candidate]:
+    """Parties of one property named by a noun cue: a marked target, a nominal modifier, the clause subject."""
+    w = ctx.s.word(wid)
+    markers = TARGET_MARKERS.get(prop, ())
+    head = _clause_head(ctx, wid)
+    targets = [k for c in ctx.obliques(wid, markers) for k in ctx.entities(c.id)] if markers else []
+    if head is not None and markers and not targets:
+        targets = [k for c in ctx.obliques(head, markers) for k in ctx.entities(c.id)]
+    named = [k for c in ctx.s.children(wid) if c.deprel in ("nmod", "compound", "flat", "nmod:poss", "obj")
+             and not ctx.has_case(c.id) for k in ctx.entities(c.id)]
+    clause_subj = []
+    if w.deprel == "root" or any(c.deprel == "cop" for c in ctx.s.children(wid)):
+        clause_subj = [k for d in ctx.dependents(wid, ("nsubj",)) for k in ctx.entities(d.id)]
+    elif head is not None and roots(ctx.s.word(head)) & SUPPORT_VERBS:
+        clause_subj = ctx.subjects(head)
+    if targets:
+        subjects, objects = (named or clause_subj), targets
+    else:
+        subjects, objects = clause_subj, named
+    if head is not None and not objects and markers:
+        # "memasukkan Huawei ke daftar hitam": the cue is an oblique, the verb's object the target
+        objects = [k for d in ctx.dependents(head, ("obj",)) for k in ctx.entities(d.id)]
+    yield from emit(ctx, prop, subjects, objects, 0.65, "noun-cue/v1")
 
 
 def made_by(ctx: SentenceContext) -> Iterator[Candidate]:

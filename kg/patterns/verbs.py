@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..types import Word
-from .base import Candidate, SentenceContext, emit
+from .base import Candidate, SentenceContext, emit, roots
 
 RULE = "verb-cue/v1"
 # Obliques that carry the second argument of intransitive cues (bergabung dengan, berbasis di).
@@ -19,12 +19,17 @@ OBL_MARKERS = ("dengan", "di", "ke", "pada", "dalam", "terhadap", "kepada", "ata
 
 
 def is_passive(w: Word) -> bool:
+    """di-/ter- passives, by features when the tagger gives them, else by prefix + root."""
     if "Voice=Pass" in (w.feats or ""):
         return True
-    low, lemma = w.text.lower(), w.lemma.lower()
-    return (low.startswith("di") and not lemma.startswith("di") and len(low) > 4) or \
-        (low.startswith("di") and low[2:].startswith(lemma[:3]) and lemma[:3] != "") or \
-        (low.startswith("ter") and low[3:].startswith(lemma[:3]) and len(lemma) > 2)
+    if "Voice=Act" in (w.feats or ""):
+        return False
+    low = w.text.lower()
+    for root in roots(w) - {low}:
+        if len(root) > 2 and ((low.startswith("di") and low[2:].startswith(root[:3]))
+                              or (low.startswith("ter") and low[3:].startswith(root[:3]))):
+            return True
+    return False
 
 
 def verb_cue(ctx: SentenceContext) -> Iterator[Candidate]:
@@ -42,13 +47,13 @@ def verb_cue(ctx: SentenceContext) -> Iterator[Candidate]:
             agents = ctx.obliques(w.id, ("oleh",)) + ctx.dependents(w.id, ("obl:agent",))
             subjects = [k for a in agents for k in ctx.entities(a.id)]
             for d in ctx.dependents(w.id, ("nsubj:pass", "nsubj")):
-                objects += ctx.entities(d.id) if d.text.lower() != "yang" else []
-            if w.deprel in ("acl:relcl", "acl") and w.head:
-                objects += ctx.entities(w.head)
+                objects += ctx.entities(d.id) if d.text.lower() != "yang" else ctx.antecedent(d.id)
             conf = 0.75
         else:
             subjects = ctx.subjects(w.id)
-            for d in ctx.dependents(w.id, ("obj", "iobj", "ccomp", "xcomp")):
+            late_subjects = [d for d in ctx.dependents(w.id, ("nsubj",)) if d.id > w.id] \
+                if any(d.id < w.id for d in ctx.dependents(w.id, ("nsubj",))) else []
+            for d in ctx.dependents(w.id, ("obj", "iobj", "ccomp", "xcomp")) + late_subjects:
                 objects += ctx.entities(d.id)
             for d in ctx.obliques(w.id, OBL_MARKERS):
                 objects += ctx.entities(d.id)
