@@ -113,7 +113,7 @@ def _check_file(path: Path) -> None:
         raise ModelUnavailableError(f"model file missing: {path} (reinstall jalin or run `jalin models download`)")
     with path.open("rb") as fh:
         magic = fh.read(4)
-    if magic[:2] != b"PK":  # torch's zip serialisation
+    if magic[:2] != b"PK" and magic[:1] != b"\x80":  # torch zip archive, or legacy pickle format
         raise ModelUnavailableError(f"model file corrupt (not a torch archive): {path}")
 
 
@@ -127,7 +127,7 @@ def load_pipeline(processors: str | Sequence[str] = DEFAULT_PROCESSORS, *,
     any_official = any(s.origin == "official" for s in sources)
     kwargs: dict[str, Any] = {
         "lang": "id", "processors": ",".join(names), "download_method": None,
-        "logging_level": "WARN", "use_gpu": False,
+        "logging_level": "ERROR", "use_gpu": False,
         "dir": str(res_dir if any_official else bundled_dir()),
         "allow_unknown_language": True,
     }

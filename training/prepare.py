@@ -148,6 +148,31 @@ def clitic_deprel(clitic: str, host: list[str], deprel_of) -> str:
     return deprel_of.get((clitic, host[3]), "nmod:poss" if CLITIC_LABELS[clitic][1] == "PRON" else "advmod:emph")
 
 
+def fill_lemmas(sents):
+    """Give the lemma-less GSD v2.0 rows root lemmas (PySastrawi), as today's GSD and CSUI have.
+
+    Why: Stanza's parser embeds lemmas; with "_" for most training words it would learn to
+    ignore them and then meet real lemmas from our lemmatizer at run time.
+    """
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+    stem = StemmerFactory().create_stemmer().stem
+    cache: dict[str, str] = {}
+    out = []
+    for comments, rows in sents:
+        new = []
+        for r in rows:
+            if is_word(r) and r[2] == "_":
+                low = r[1].lower()
+                if r[3] in ("VERB", "NOUN", "ADJ", "ADV") and low.isalpha():
+                    lemma = cache.get(low) or cache.setdefault(low, stem(low) or low)
+                else:
+                    lemma = low
+                r = r[:2] + [lemma] + r[3:]
+            new.append(r)
+        out.append((comments, new))
+    return out
+
+
 def conllu_text(sents) -> str:
     """Raw text of a treebank as one paragraph, honouring SpaceAfter=No."""
     parts = []
@@ -250,6 +275,7 @@ def main(argv=None) -> None:
     split_forms, whole, deprel_of = clitic_inventory(gsd_dev + csui)
     vocab = {r[1].lower() for _, rows in gsd_train + gsd_dev + csui for r in rows if is_word(r)}
     gsd_conv, n = split_clitics(gsd_train, split_forms, whole, vocab, deprel_of)
+    gsd_conv = fill_lemmas(gsd_conv)
     gsd_conv, csui = lim(gsd_conv), lim(csui)
     print(f"clitics split in GSD v2.0 train: {n}")
 

@@ -28,7 +28,7 @@ SHORT = "id_jalin"
 # bundle well under 60 MB (see MODEL_CARD.md for what each saving costs on dev).
 SIZES = {
     "pos": ["--hidden_dim", "200", "--char_hidden_dim", "200", "--word_emb_dim", "75"],
-    "depparse": ["--hidden_dim", "256", "--char_hidden_dim", "200", "--deep_biaff_hidden_dim", "256",
+    "depparse": ["--hidden_dim", "256", "--char_hidden_dim", "200", "--deep_biaff_hidden_dim", "200",
                  "--word_emb_dim", "75", "--num_layers", "3",
                  # XPOS/feats are "_" in the GSD v2.0 train: condition the parser on UPOS only
                  "--no_xpos", "--no_ufeats"],
