@@ -56,8 +56,10 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
           gazetteer: List[Path] = typer.Option([], "--gazetteer", help="Extra gazetteer .tsv."),
           workers: int = typer.Option(1, "--workers", min=1, max=1, help="Worker processes (1 for now)."),
           engine: str = typer.Option("local", "--engine", help="Execution engine (local)."),
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
           ) -> None:
     """Build an RDF knowledge graph from Indonesian documents."""
+    _state["quiet"] = _state["quiet"] or quiet
     from .export import format_for
     from .inputs import collect_inputs
     from .pipeline import extract, parse
@@ -101,8 +103,10 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
 
 @app.command()
 def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories, .jsonl, or - for stdin"),
-          output: Path = typer.Option(..., "-o", "--output", help="CoNLL-U file to write.")) -> None:
+          output: Path = typer.Option(..., "-o", "--output", help="CoNLL-U file to write."),
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr.")) -> None:
     """Run Stanza once and save the parse as CoNLL-U (build accepts it later)."""
+    _state["quiet"] = _state["quiet"] or quiet
     from .conllu import write_conllu
     from .inputs import collect_inputs
     from .pipeline import parse as run_parse
@@ -209,12 +213,12 @@ def main(argv: Optional[List[str]] = None) -> None:
     except (typer.Abort, KeyboardInterrupt):
         err.print("interrupted", markup=False)
         sys.exit(130)
-    except Exception as exc:  # click usage errors and anything unexpected
-        import click
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code if exc.exit_code else 1)
-        if isinstance(exc, click.exceptions.Exit):
+    except Exception as exc:  # usage errors (typer's click) and anything unexpected
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):      # a click/typer usage error: its own message
+            show()
+            sys.exit(exc.exit_code or 1)
+        if type(exc).__name__ == "Exit" and hasattr(exc, "exit_code"):
             sys.exit(exc.exit_code)
         if _state["debug"]:
             raise

@@ -51,7 +51,9 @@ def resolve_coref(doc: Document, index: Mapping[tuple[int, int], str], classes: 
             elif low in DEFINITE_HEADS:
                 cls = DEFINITE_HEADS[low]
                 kids = s.children(w.id)
-                has_dem = any(c.text.lower() in DEMONSTRATIVES for c in kids)
+                # "perusahaan tersebut", and "perusahaannya" (its company) in the clitic reading
+                has_dem = any(c.text.lower() in DEMONSTRATIVES or (c.text.lower() == "nya" and c.upos in ("PRON", "DET"))
+                              for c in kids)
                 has_name = any(index.get((s.index, c.id)) for c in kids)
                 if has_name:
                     continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -165,34 +166,47 @@ def _find_unloadable(paths: Iterable[Path]) -> Path | None:
     return None
 
 
-def to_documents(stanza_docs: Iterable[Any], ids: Sequence[str]) -> list[Document]:
-    """Convert parsed Stanza documents into our frozen :class:`Document`."""
+def _sentences(sdoc: Any, base: int, full_text: str, first_index: int) -> list[Sentence]:
+    """Our sentences from one parsed Stanza document whose text starts at ``base`` in ``full_text``."""
     out = []
-    for doc_id, sdoc in zip(ids, stanza_docs):
-        sentences = []
-        for si, sent in enumerate(sdoc.sentences):
-            words = []
-            for token in sent.tokens:
-                ner = getattr(token, "ner", None) or "O"
-                for w in token.words:
-                    words.append(Word(
-                        id=int(w.id), text=w.text, lemma=(w.lemma or w.text).lower(), upos=w.upos or "X",
-                        head=int(w.head or 0), deprel=w.deprel or "dep", start_char=token.start_char,
-                        end_char=token.end_char, ner=ner, xpos=w.xpos or "_", feats=w.feats or "_",
-                    ))
-            start, end = sent.tokens[0].start_char, sent.tokens[-1].end_char
-            sentences.append(Sentence(si, sdoc.text[start:end], start, end, tuple(words)))
-        out.append(Document(id=doc_id, text=sdoc.text, sentences=tuple(sentences)))
+    for si, sent in enumerate(sdoc.sentences):
+        words = []
+        for token in sent.tokens:
+            ner = getattr(token, "ner", None) or "O"
+            for w in token.words:
+                words.append(Word(
+                    id=int(w.id), text=w.text, lemma=(w.lemma or w.text).lower(), upos=w.upos or "X",
+                    head=int(w.head or 0), deprel=w.deprel or "dep", start_char=base + token.start_char,
+                    end_char=base + token.end_char, ner=ner, xpos=w.xpos or "_", feats=w.feats or "_",
+                ))
+        start, end = base + sent.tokens[0].start_char, base + sent.tokens[-1].end_char
+        out.append(Sentence(first_index + si, full_text[start:end], start, end, tuple(words)))
     return out
 
 
+def to_documents(stanza_docs: Iterable[Any], ids: Sequence[str]) -> list[Document]:
+    """Convert parsed Stanza documents into our frozen :class:`Document`."""
+    return [Document(id=i, text=d.text, sentences=tuple(_sentences(d, 0, d.text, 0)))
+            for i, d in zip(ids, stanza_docs)]
+
+
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
+
+
 def parse_texts(nlp: Any, texts: Sequence[str], ids: Sequence[str]) -> list[Document]:
-    """Parse many texts in one Stanza call (batching across documents)."""
+    """Parse many texts in one Stanza call (batching across documents).
+
+    Each line is a paragraph: news text puts one paragraph per line, and a line
+    break is a sentence boundary the tokenizer must not merge across. Offsets
+    stay those of the original text.
+    """
     import stanza
-    non_empty = [(i, t) for i, t in zip(ids, texts) if t.strip()]
-    parsed = nlp.bulk_process([stanza.Document([], text=t) for _, t in non_empty]) if non_empty else []
-    by_id = dict(zip([i for i, _ in non_empty], to_documents(parsed, [i for i, _ in non_empty])))
-    return [by_id.get(i) or Document(id=i, text=t, sentences=()) for i, t in zip(ids, texts)]
+    paras = [(n, m.start(), m.group()) for n, t in enumerate(texts) for m in _LINE.finditer(t)]
+    parsed = nlp.bulk_process([stanza.Document([], text=p) for _, _, p in paras]) if paras else []
+    sentences: dict[int, list[Sentence]] = {n: [] for n in range(len(texts))}
+    for (n, base, _), sdoc in zip(paras, parsed):
+        sentences[n] += _sentences(sdoc, base, texts[n], len(sentences[n]))
+    return [Document(id=i, text=t, sentences=tuple(sentences[n])) for n, (i, t) in enumerate(zip(ids, texts))]
 
 
 def download_official(resources_dir: str | os.PathLike[str] | None = None) -> Path:

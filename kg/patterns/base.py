@@ -11,6 +11,7 @@ from ..types import Sentence, Word
 
 SUBJ = ("nsubj", "nsubj:pass", "csubj")
 NAME_LINKS = ("appos", "flat", "flat:name", "compound", "nmod", "nmod:poss", "amod", "flat:foreign")
+COPULAS = frozenset(("adalah", "merupakan", "ialah", "menjadi", "yakni", "yaitu"))
 CONTROL_OBJ = frozenset(("perintah", "minta", "desak", "dorong", "ajak", "izin", "instruksi", "tugas", "suruh"))
 
 
@@ -110,6 +111,13 @@ class SentenceContext:
         rel = [d for d in self.dependents(wid, SUBJ) if d.text.lower() == "yang"]
         if rel:
             return self.antecedent(rel[0].id)
+        if w.deprel == "ccomp":
+            # "X mengatakan perusahaannya akan merilis Y": a nominal between the speech verb and the
+            # clause is the clause's subject, whatever the parser attached it to
+            between = [d for d in self.s.children(parent.id)
+                       if d.deprel in ("obj", "nsubj", "obl") and parent.id < d.id < wid and not self.has_case(d.id)]
+            if between:
+                return [k for d in between for k in self.entities(d.id)]
         if w.deprel in ("xcomp", "advcl", "ccomp") and roots(parent) & CONTROL_OBJ:
             objs = []
             for o in self.dependents(parent.id, ("obj", "iobj")):
@@ -120,12 +128,35 @@ class SentenceContext:
             return self.subjects(parent.id, depth + 1)
         return []
 
+    def described(self, wid: int) -> list[str]:
+        """The entity a descriptor noun stands for: 'Mistral AI merupakan perusahaan …' (copular
+        subject), 'DeepSeek, perusahaan asal Tiongkok' (apposition, by tree or by surface)."""
+        if self.entity_at.get(wid):
+            return [self.entity_at[wid]]
+        w = self.s.word(wid)
+        subj = [k for d in self.dependents(wid, ("nsubj",)) for k in self.entities(d.id)]
+        if subj:
+            return subj
+        if w.deprel == "appos" and w.head and self.entity_at.get(w.head):
+            return [self.entity_at[w.head]]
+        if w.head and w.deprel in ("obj", "xcomp") and self.s.word(w.head).text.lower() in COPULAS:
+            found = [k for d in self.dependents(w.head, ("nsubj",)) for k in self.entities(d.id)]
+            if found:
+                return found
+        start = min([wid] + [c.id for c in self.s.children(wid) if c.id < wid and c.upos != "PUNCT"])
+        j = start - 1
+        if j >= 1 and self.s.word(j).text == ",":
+            j -= 1
+            if j >= 1 and self.entity_at.get(j):
+                return [self.entity_at[j]]
+        return []
+
     def antecedent(self, yang: int) -> list[str]:
         """What a relative 'yang' refers to: the head of its clause when parsed as a relative clause,
         else the entity just before it ('GigaChat, yang dikembangkan oleh Sberbank')."""
         clause = self.s.word(self.s.word(yang).head) if self.s.word(yang).head else None
         if clause is not None and clause.deprel in ("acl:relcl", "acl") and clause.head:
-            found = self.entities(clause.head)
+            found = self.described(clause.head)
             if found:
                 return found
         j = yang - 1
@@ -133,12 +164,16 @@ class SentenceContext:
             j -= 1
         if j >= 1 and self.entity_at.get(j):
             return [self.entity_at[j]]
+        if j >= 1 and self.s.word(j).upos in ("NOUN", "PROPN"):
+            return self.described(j)
         return []
 
     def props_for_verb(self, w: Word) -> list[str]:
         idx = self.onto.cue_index()
         found: list[str] = []
-        for r in roots(w):
+        nxt = self.s.word(w.id + 1).text.lower() if w.id < len(self.s.words) else ""
+        keys = [r for r in roots(w)] + ([f"{r} {nxt}" for r in roots(w)] if nxt else [])  # "bekerja sama"
+        for r in keys:
             for p in idx.verbs.get(r, ()):
                 if p not in found:
                     found.append(p)

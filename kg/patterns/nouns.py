@@ -94,8 +94,8 @@ def made_by(ctx: SentenceContext) -> Iterator[Candidate]:
         before = ctx.entity_at.get(w.id - 1) if w.id > 1 else None
         if before is not None:
             things.append(before)
-        elif w.head and ctx.entity(w.head):
-            things.append(ctx.entity(w.head))
+        elif w.head and ctx.described(w.head):
+            things += ctx.described(w.head)
         else:
             # "startup asal Tiongkok, DeepSeek": the name follows the maker
             j = w.id + 1
