@@ -41,6 +41,8 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr.")) -> None:
     _state["debug"] = debug
     _state["quiet"] = quiet
+    import logging
+    logging.getLogger("kg").setLevel(logging.ERROR)   # the CLI reports warnings itself, on one line each
 
 
 def _say(message: str) -> None:
@@ -61,11 +63,10 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     """Build an RDF knowledge graph from Indonesian documents."""
     _state["quiet"] = _state["quiet"] or quiet
     from .export import format_for
-    from .inputs import collect_inputs
-    from .pipeline import extract, parse
-    from .ontology import load_ontology
     from .gazetteer import Gazetteer
-    from .types import Document
+    from .inputs import collect_inputs
+    from .ontology import load_ontology
+    from .pipeline import KnowledgeGraph, documents, extract
 
     if engine != "local":
         _fail(f"engine '{engine}' is not available in this version; use --engine local")
@@ -79,16 +80,12 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
         for f in failures:
             err.print(f"error: {f.reason}", markup=False)
         raise _Exit(1)
-    empty = [t for t in texts if not t.text.strip()]
-    for t in empty:
-        _say(f"warning: {t.id}: empty document, nothing to extract")
-    todo = [t for t in texts if t.text.strip()]
-    docs: list[Document] = []
-    if todo:
-        _say(f"parsing {len(todo)} document(s) with Stanza …")
-        docs = parse(todo)
-    docs += [Document(t.id, t.text, (), t.source, t.meta) for t in empty] + parsed
-    from .pipeline import KnowledgeGraph
+    for t in texts:
+        if not t.text.strip():
+            _say(f"warning: {t.id}: empty document, nothing to extract")
+    if any(t.text.strip() for t in texts):
+        _say(f"parsing {sum(1 for t in texts if t.text.strip())} document(s) with Stanza …")
+    docs = documents(texts, parsed)
     kg_ = KnowledgeGraph(extract(docs, onto, gaz), tuple(failures))
     kg_.serialize(output)
     if html is not None:
@@ -109,12 +106,12 @@ def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     _state["quiet"] = _state["quiet"] or quiet
     from .conllu import write_conllu
     from .inputs import collect_inputs
-    from .pipeline import parse as run_parse
+    from .pipeline import documents
 
     if output.suffix.lower() != ".conllu":
         _fail(f"{output}: parse writes CoNLL-U; give an output ending in .conllu")
     texts, parsed, failures = collect_inputs(inputs)
-    docs = run_parse([t for t in texts if t.text.strip()]) + parsed
+    docs = documents(texts, parsed)
     write_conllu(docs, output)
     _say(f"{len(docs)} document(s), {sum(len(d.sentences) for d in docs)} sentences → {output}")
     if failures:

@@ -148,16 +148,22 @@ def _as_inputs(source: Any) -> tuple[list[RawText], list[Document], list[Failure
     return texts, parsed, failures
 
 
+def documents(texts: Sequence[RawText], parsed: Sequence[Document] = (), nlp: Any = None) -> list[Document]:
+    """Parsed documents in input order; empty texts become empty documents (with a warning)."""
+    todo = [t for t in texts if t.text.strip()]
+    by_id = {d.id: d for d in (parse(todo, nlp) if todo else [])}
+    out = []
+    for t in texts:
+        if t.id not in by_id:
+            log.warning("%s: empty document, nothing to extract", t.id)
+        out.append(by_id.get(t.id) or Document(t.id, t.text, (), t.source, t.meta))
+    return out + list(parsed)
+
+
 def build(source: Any, *, nlp: Any = None, ontologies: Sequence[str | os.PathLike[str]] = (),
           gazetteers: Sequence[str | os.PathLike[str]] = ()) -> KnowledgeGraph:
     """Build a graph from a text, a list of texts, or paths (``pathlib.Path``)."""
     texts, parsed, failures = _as_inputs(source)
-    docs = parse([t for t in texts if t.text.strip()], nlp) if any(t.text.strip() for t in texts) else []
-    empty = [Document(t.id, t.text, (), t.source, t.meta) for t in texts if not t.text.strip()]
-    for e in empty:
-        log.warning("%s: empty document, nothing to extract", e.id)
-    order = {t.id: i for i, t in enumerate(texts)}
-    all_docs = sorted(docs + empty, key=lambda d: order.get(d.id, 0)) + parsed
     onto = load_ontology(tuple(ontologies))
     gaz = Gazetteer.load(tuple(gazetteers))
-    return KnowledgeGraph(extract(all_docs, onto, gaz), tuple(failures))
+    return KnowledgeGraph(extract(documents(texts, parsed, nlp), onto, gaz), tuple(failures))
