@@ -93,8 +93,8 @@ def model_sources(processors: str | Sequence[str] = DEFAULT_PROCESSORS,
         if official is not None:
             out.append(ModelSource(proc, "official", str(official)))
         else:
-            out.append(ModelSource(proc, "bundled", str(bundled_dir() / f"{proc}.pt"),
-                                   tuple(sorted(scores.get(proc, {}).items()))))
+            path = "PySastrawi roots (kg.lemma)" if proc == "lemma" else str(bundled_dir() / f"{proc}.pt")
+            out.append(ModelSource(proc, "bundled", path, tuple(sorted(scores.get(proc, {}).items()))))
     return out
 
 
@@ -135,7 +135,11 @@ def load_pipeline(processors: str | Sequence[str] = DEFAULT_PROCESSORS, *,
     pretrain = bundled_dir() / "pretrain.pt"
     checked: list[Path] = []
     for src in sources:
-        if src.origin == "bundled":
+        if src.origin == "bundled" and src.processor == "lemma":
+            from .lemma import register
+            register()
+            kwargs["lemma_with_sastrawi"] = True
+        elif src.origin == "bundled":
             kwargs[f"{src.processor}_model_path"] = src.path
             checked.append(Path(src.path))
             if src.processor in _USES_PRETRAIN:

@@ -15,7 +15,12 @@ import json
 import shutil
 from pathlib import Path
 
-NAMES = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner", "pretrain")
+# No lemma.pt: PySastrawi (kg.lemma) beats the trained lemmatizer on dev and serves as the lemma processor.
+NAMES = ("tokenize", "mwt", "pos", "depparse", "ner", "pretrain")
+# The dev scores that describe each model (the scorer reports every CoNLL column).
+KEEP = {"tokenize": ("Tokens", "Sentences", "Words"), "mwt": ("mwt_dev_f1",), "pos": ("UPOS",),
+        "lemma": ("Lemmas",), "lemma_stanza": ("Lemmas",), "depparse": ("UAS", "LAS"), "ner": ("ner_dev_f1",),
+        "pretrain": ("vocab", "dim")}
 DROP = ("optimizer", "optimizer_state_dict", "scheduler", "dev_score_history")
 
 
@@ -55,8 +60,12 @@ def main(argv=None) -> None:
             compact(src, dst, half=not args.fp32)
         sc = args.work / "scores" / f"{name}.json"
         if sc.exists():
-            scores[name] = json.loads(sc.read_text())
+            scores[name] = {k: v for k, v in json.loads(sc.read_text()).items() if k in KEEP[name]}
         print(f"{name}: {src.stat().st_size / 1e6:.1f} MB → {dst.stat().st_size / 1e6:.1f} MB")
+    for extra, as_name in (("sastrawi", "lemma"), ("lemma", "lemma_stanza")):
+        sc = args.work / "scores" / f"{extra}.json"
+        if sc.exists():
+            scores[as_name] = {k: v for k, v in json.loads(sc.read_text()).items() if k in KEEP[as_name]}
     (args.dest / "scores.json").write_text(json.dumps(scores, indent=2, sort_keys=True) + "\n")
     total = sum(p.stat().st_size for p in args.dest.glob("*.pt"))
     print(f"bundle: {total / 1e6:.1f} MB")

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-STEPS = ("pretrain", "tokenize", "mwt", "pos", "lemma", "depparse", "ner")
+STEPS = ("pretrain", "tokenize", "mwt", "pos", "lemma", "sastrawi", "depparse", "ner")
 SHORT = "id_jalin"
 
 # Compact sizes: Stanza's defaults give a ~95 MB parser; these keep the whole
@@ -149,6 +149,8 @@ def main(argv=None) -> None:
                       "--num_epoch", "1" if q else "25"] + common, log, args.threads)
             predict(py, "stanza.models.lemmatizer", common, log, args.threads)
             save_scores(work, step, score_conllu(work / "lemma_dev_pred.conllu", work / "lemma_dev.conllu"))
+        elif step == "sastrawi":
+            save_scores(work, step, score_sastrawi(work / "lemma_dev.conllu"))
         elif step == "depparse":
             (models / "depparse_checkpoint.pt").unlink(missing_ok=True)  # run_depparse resumes silently
             common = ["--lang", "id", "--shorthand", SHORT, "--eval_file", str(work / "ud_dev.conllu"),
@@ -175,6 +177,20 @@ def score_conllu(pred: Path, gold: Path) -> dict:
     from stanza.models.common.utils import ud_scores
     ev = ud_scores(str(gold), str(pred))
     return {k: round(100 * ev[k].f1, 2) for k in ("Tokens", "Sentences", "Words", "UPOS", "XPOS", "UFeats", "Lemmas", "UAS", "LAS")}
+
+
+def score_sastrawi(gold: Path) -> dict:
+    """Lemma accuracy of PySastrawi (kg.lemma, on gold UPOS) on the same held-out dev half as the
+    Stanza lemmatizer, so the two can be compared; the package ships whichever scores higher."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from kg.lemma import lemma_of
+    n = ok = 0
+    for line in gold.read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) == 10 and cols[0].isdigit():
+            n += 1
+            ok += lemma_of(cols[1], cols[3]) == cols[2].lower()
+    return {"Lemmas": round(100 * ok / max(n, 1), 2), "words": n}
 
 
 def score_tokenizer(pred: Path, gold: Path) -> dict:
