@@ -114,9 +114,13 @@ class KnowledgeGraph:
         return self.extraction.relations
 
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None):
-        """Run SPARQL with the ontology prefixes pre-bound (on Oxigraph)."""
-        from .query import run_query
-        return run_query(self.rdf, sparql, bindings)
+        """An rdflib query result; ontology prefixes pre-bound, values bound (never pasted into the query).
+
+        Runs on Oxigraph through oxrdflib. For printable tables use :func:`kg.query.run_query`.
+        """
+        from .namespaces import PREFIXES
+        return self.rdf.query(sparql, initNs={k: str(v) for k, v in PREFIXES.items()},
+                              initBindings=dict(bindings or {}))
 
     def to_networkx(self):
         from .export import to_networkx

@@ -43,7 +43,11 @@ def test_seed_acceptance_facts(seed_graph):
 
 def test_query_networkx_and_serialize(seed_graph, tmp_path):
     res = seed_graph.query("SELECT ?o WHERE { ?p kg:leaderOf ?o . ?p rdfs:label ?n FILTER(CONTAINS(?n, 'Putin')) }")
-    assert res.rows
+    assert [str(row.o) for row in res] == ["https://w3id.org/jalin/resource/country/rusia"]
+    from rdflib import Literal
+    bound = seed_graph.query("SELECT ?p ?n WHERE { ?p rdfs:label ?n }",
+                             bindings={"n": Literal('Sberbank" } ; DROP ALL ; {', lang="id")})
+    assert list(bound) == []          # a hostile value is just a literal that matches nothing
     G = seed_graph.to_networkx()
     assert G.number_of_nodes() == len(seed_graph.entities)
     out = tmp_path / "g.nt"
