@@ -157,7 +157,7 @@ def generate_conllu(docs: Iterable[Document]) -> Iterator[str]:
             yield "# text = " + s.text.replace("\n", " ")
             done: set[tuple[int, int]] = set()
             words = list(s.words)
-            for i, w in enumerate(words):
+            for w in words:
                 span = (w.start_char, w.end_char)
                 group = [x for x in words if (x.start_char, x.end_char) == span]
                 if len(group) > 1 and span not in done:

@@ -61,7 +61,7 @@ def test_corrupt_model_file_is_named_not_a_torch_traceback(tmp_path, monkeypatch
 
 def test_truncated_model_file_is_named(tmp_path, monkeypatch):
     real = (knlp.bundled_dir() / "pos.pt").read_bytes()
-    target = _broken_bundle(tmp_path, monkeypatch, "pos", real[: len(real) // 3])
+    _broken_bundle(tmp_path, monkeypatch, "pos", real[: len(real) // 3])
     with pytest.raises(ModelUnavailableError, match="pos.pt"):
         knlp.load_pipeline(processors="tokenize,pos", resources_dir=tmp_path / "res")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
+from ..lemma import _stem
 from ..ontology import Ontology
 from ..types import Sentence, Word
 
@@ -24,18 +24,6 @@ class Candidate:
     object: str
     confidence: float
     rule: str = ""
-
-
-@lru_cache(maxsize=20000)
-def _stem(word: str) -> str:
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # lazy: builds a dictionary once
-    return _stemmer().stem(word)
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-    return StemmerFactory().create_stemmer()
 
 
 def roots(w: Word) -> frozenset[str]:
@@ -194,3 +182,47 @@ def emit(ctx: SentenceContext, prop: str, subjects: list[str], objects: list[str
                 yield Candidate(s, prop, o, confidence, rule)
             elif ctx.onto.properties[prop].symmetric and ctx.fits(prop, o, s):
                 yield Candidate(o, prop, s, confidence, rule)
+
+
+def noun_cues(ctx: SentenceContext) -> Iterator[tuple[int, list[str]]]:
+    """Word ids where a (possibly multiword) noun cue starts, with its properties."""
+    idx = ctx.onto.cue_index().nouns
+    forms = [w.text.lower() for w in ctx.s.words]
+    longest = max((len(k.split()) for k in idx), default=1)
+    for i in range(len(forms)):
+        for n in range(min(longest, len(forms) - i), 0, -1):
+            phrase = " ".join(forms[i:i + n])
+            if phrase in idx:
+                if ctx.s.words[i].upos not in ("VERB", "AUX"):  # verbal cues belong to the verb rule
+                    yield i + 1, list(idx[phrase])
+                break
+
+
+def span_at(ctx: SentenceContext, start: int) -> tuple[int, str] | None:
+    """End word id and key of the entity span starting at ``start``."""
+    key = ctx.entity_at.get(start)
+    if key is None:
+        return None
+    end = start
+    while end + 1 <= len(ctx.s.words) and ctx.entity_at.get(end + 1) == key:
+        end += 1
+    return end, key
+
+
+def span_ending(ctx: SentenceContext, end: int) -> tuple[int, str] | None:
+    key = ctx.entity_at.get(end)
+    if key is None:
+        return None
+    start = end
+    while start - 1 >= 1 and ctx.entity_at.get(start - 1) == key:
+        start -= 1
+    return start, key
+
+
+def entity_after(ctx: SentenceContext, cue_at: int, max_gap: int) -> tuple[int, str] | None:
+    """(end, key) of the first entity span within ``max_gap`` words after a cue, not crossing punctuation."""
+    n = len(ctx.s.words)
+    j = cue_at + 1
+    while j <= n and j <= cue_at + max_gap and ctx.entity_at.get(j) is None and ctx.s.word(j).upos != "PUNCT":
+        j += 1
+    return span_at(ctx, j) if j <= n else None

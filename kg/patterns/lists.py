@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..lexicon import HEAD_CLASS
-from .appositions import _span
-from .base import Candidate, SentenceContext, emit, roots
-from .nouns import _noun_props
+from .base import Candidate, SentenceContext, emit, entity_after, noun_cues, roots
 
 INTRO = ("yaitu", "yakni", "termasuk", "seperti", "antara", "meliputi", ":")
 COPULA = ("adalah", "merupakan", "menjadi", "sebagai", "ialah")
@@ -37,14 +35,11 @@ def _items(ctx: SentenceContext, start: int, closer: str | None) -> list[str]:
 def member_lists(ctx: SentenceContext) -> Iterator[Candidate]:
     s = ctx.s
     n = len(s.words)
-    for cue_at, props in _noun_props(ctx):
+    for cue_at, props in noun_cues(ctx):
         props = [p for p in props if p == "memberOf"]
         if not props:
             continue
-        j = cue_at + 1
-        while j <= n and ctx.entity_at.get(j) is None and j <= cue_at + 2:
-            j += 1
-        group = _span(ctx, j) if j <= n else None
+        group = entity_after(ctx, cue_at, 2)
         if group is None:
             continue
         end, org = group

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..lexicon import SUPPORT_VERBS
-from .base import Candidate, SentenceContext, emit, roots
+from .base import Candidate, SentenceContext, emit, noun_cues, roots
 
 # Prepositions that introduce the second party of a nominal cue, per property
 # ("kerja sama dengan X", "sanksi terhadap X", "investasi di X"); cues of other
@@ -18,20 +18,6 @@ TARGET_MARKERS = {
     "memberOf": ("di", "dalam"),
 }
 MADE_BY = {"buatan": 1, "besutan": 1, "karya": 1, "produksi": 1, "garapan": 1, "asal": 0, "dari": 0}
-
-
-def _noun_props(ctx: SentenceContext) -> Iterator[tuple[int, list[str]]]:
-    """Word ids where a (possibly multiword) noun cue starts, with its properties."""
-    idx = ctx.onto.cue_index().nouns
-    forms = [w.text.lower() for w in ctx.s.words]
-    longest = max((len(k.split()) for k in idx), default=1)
-    for i in range(len(forms)):
-        for n in range(min(longest, len(forms) - i), 0, -1):
-            phrase = " ".join(forms[i:i + n])
-            if phrase in idx:
-                if ctx.s.words[i].upos not in ("VERB", "AUX"):  # verbal cues belong to the verb rule
-                    yield i + 1, list(idx[phrase])
-                break
 
 
 def _clause_head(ctx: SentenceContext, wid: int) -> int | None:
@@ -47,7 +33,7 @@ def _clause_head(ctx: SentenceContext, wid: int) -> int | None:
 
 
 def noun_cue(ctx: SentenceContext) -> Iterator[Candidate]:
-    for wid, all_props in _noun_props(ctx):
+    for wid, all_props in noun_cues(ctx):
         w = ctx.s.word(wid)
         if w.upos not in ("NOUN", "PROPN", "ADJ", "X"):
             continue
