@@ -148,6 +148,55 @@ def clitic_deprel(clitic: str, host: list[str], deprel_of) -> str:
     return deprel_of.get((clitic, host[3]), "nmod:poss" if CLITIC_LABELS[clitic][1] == "PRON" else "advmod:emph")
 
 
+CLOSED = frozenset(("AUX", "DET", "NUM", "PRON", "SCONJ", "CCONJ", "ADP", "PART", "ADJ"))
+FUNCTION_RELS = frozenset(("advmod", "det", "amod", "case", "nummod", "fixed", "mark", "aux", "cc", "compound"))
+
+
+def convention_map(reference) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """Today's tagging of closed-class words, learned from a current treebank (CSUI train).
+
+    Returns word → (UPOS, deprel) for words with one dominant analysis (≥ 75% of ≥ 5
+    uses), and the prepositions that current UD tags SCONJ/mark before clauses.
+    """
+    seen: dict[str, Counter] = defaultdict(Counter)
+    for _, rows in reference:
+        for r in rows:
+            if is_word(r) and r[1].isalpha():
+                seen[r[1].lower()][(r[3], r[7].split(":")[0])] += 1
+    lexical, subordinators = {}, set()
+    for word, c in seen.items():
+        total = sum(c.values())
+        (upos, rel), n = c.most_common(1)[0]
+        if total >= 5 and n / total >= 0.75 and upos in CLOSED:
+            lexical[word] = (upos, rel)
+        if total >= 5 and c[("SCONJ", "mark")] / total >= 0.3:
+            subordinators.add(word)
+    return lexical, subordinators
+
+
+def apply_conventions(sents, lexical, subordinators):
+    """Retag old GSD rows whose closed-class analysis changed: 'telah' ADV→AUX, 'untuk'+clause ADP→SCONJ…"""
+    out, changed = [], 0
+    for comments, rows in sents:
+        words = {r[0]: r for r in rows if is_word(r)}
+        new = []
+        for r in rows:
+            if is_word(r):
+                low = r[1].lower()
+                head = words.get(r[6])
+                if low in subordinators and r[3] == "ADP" and head is not None and head[3] in ("VERB", "ADJ"):
+                    r = r[:3] + ["SCONJ"] + r[4:7] + ["mark"] + r[8:]
+                    changed += 1
+                elif low in lexical and r[3] != lexical[low][0] and r[7].split(":")[0] in FUNCTION_RELS \
+                        and r[3] not in ("PROPN", "PUNCT"):
+                    upos, rel = lexical[low]
+                    r = r[:3] + [upos] + r[4:7] + [rel if rel in FUNCTION_RELS else r[7]] + r[8:]
+                    changed += 1
+            new.append(r)
+        out.append((comments, new))
+    return out, changed
+
+
 def fill_lemmas(sents):
     """Give the lemma-less GSD v2.0 rows root lemmas (PySastrawi), as today's GSD and CSUI have.
 
@@ -276,6 +325,9 @@ def main(argv=None) -> None:
     vocab = {r[1].lower() for _, rows in gsd_train + gsd_dev + csui for r in rows if is_word(r)}
     gsd_conv, n = split_clitics(gsd_train, split_forms, whole, vocab, deprel_of)
     gsd_conv = fill_lemmas(gsd_conv)
+    lexical, subordinators = convention_map(csui)   # CSUI (a train split) follows today's guidelines
+    gsd_conv, changed = apply_conventions(gsd_conv, lexical, subordinators)
+    print(f"closed-class words retagged to today's conventions: {changed}")
     gsd_conv, csui = lim(gsd_conv), lim(csui)
     print(f"clitics split in GSD v2.0 train: {n}")
 
