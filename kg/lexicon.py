@@ -25,6 +25,13 @@ HEAD_CLASS: dict[str, str] = {
     **dict.fromkeys(("negara", "republik", "kerajaan"), "Country"),
 }
 
+# Common nouns that name a newly created body when a launch verb takes them with modifiers
+# ("membentuk satuan tugas AI nasional", "meluncurkan aliansi global").
+CREATED_HEADS = frozenset((
+    "satuan", "gugus", "badan", "komite", "komisi", "dewan", "lembaga", "tim", "aliansi", "jaringan",
+    "konsorsium", "koalisi", "forum", "kelompok", "organisasi", "asosiasi", "yayasan", "perusahaan", "institut",
+))
+
 # Heads that mark a descriptor, not part of the name that follows ("perusahaan OpenAI").
 DESCRIPTOR_HEADS = frozenset(("perusahaan", "raksasa", "startup", "bank", "model", "chatbot", "negara",
                               "kota", "provinsi", "konferensi", "platform", "layanan", "aplikasi", "produsen"))

@@ -12,13 +12,15 @@ import re
 from collections.abc import Sequence
 
 from .gazetteer import Gazetteer
-from .lexicon import DESCRIPTOR_HEADS, HEAD_CLASS, NOT_ENTITIES, NOT_NAMES
+from .lexicon import CREATED_HEADS, DESCRIPTOR_HEADS, HEAD_CLASS, NOT_ENTITIES, NOT_NAMES
 from .types import Document, Mention, Sentence, Word
 
 __all__ = ["find_mentions", "sentence_mentions", "span_text"]
 
 NER_CLASS = {"PER": "Person", "ORG": "Organization", "LOC": "Location"}
-PRIORITY = {"gazetteer": 0, "ner": 1, "quote": 2, "chunk": 3, "np": 4}
+# "ner-org" is an NER organisation span headed by an organisation noun: it wins over a gazetteer
+# name inside it ("Departemen Perdagangan AS" is one body, not the country AS).
+PRIORITY = {"ner-org": -1, "gazetteer": 0, "ner": 1, "quote": 2, "chunk": 3, "np": 4}
 MODEL_NAME = re.compile(r"(GPT|LLM|LLaMA|Llama|BERT|-\d|\d\.\d|^[A-Z][a-z]+\d)")
 NAME_DEPRELS = ("flat", "flat:name", "compound", "appos", "nmod", "amod", "nummod", "flat:foreign")
 _QUOTES = '"“”„«»'
@@ -93,7 +95,9 @@ def sentence_mentions(doc: Document, s: Sentence, gaz: Gazetteer, titles: frozen
         cls, _ = _classify(text, ws, NER_CLASS[label], prev, gaz)
         if cls == "Location" and gaz.lookup(text) is None and prev is not None and prev.lemma == "negara":
             cls = "Country"
-        cands.append((a, b, cls, "ner"))
+        head = ws[0].text.lower()
+        src = "ner-org" if cls == "Organization" and HEAD_CLASS.get(head) == "Organization" and b > a else "ner"
+        cands.append((a, b, cls, src))
     cands += _quoted(doc, s, gaz)
     cands += _chunks(doc, s, gaz, titles)
     cands += _created(s, creators)
@@ -161,10 +165,12 @@ def _created(s: Sentence, creators: frozenset[str]) -> list[tuple[int, int, str,
         if w.lemma not in creators and w.text.lower() not in ("pembentukan", "peluncuran", "pendirian"):
             continue
         for obj in s.children(w.id):
-            kind = HEAD_CLASS.get(obj.text.lower()) or HEAD_CLASS.get(obj.lemma)
-            if obj.deprel not in ("obj", "nmod", "compound", "obl") or kind != "Organization":
+            if obj.deprel not in ("obj", "nmod", "compound", "obl") or \
+                    (obj.text.lower() not in CREATED_HEADS and obj.lemma not in CREATED_HEADS):
                 continue
             ids = _np_span(s, obj.id)
+            if len(ids) < 2:
+                continue  # a bare "kantor"/"tim" names nothing
             out.append((min(ids), max(ids), "Organization", "np"))
     return out
 

@@ -32,6 +32,20 @@ def roots(w: Word) -> frozenset[str]:
     return frozenset((w.lemma.lower(), low, _stem(low)))
 
 
+def is_passive(w: Word) -> bool:
+    """di-/ter- passives, by features when the tagger gives them, else by prefix + root."""
+    if "Voice=Pass" in (w.feats or ""):
+        return True
+    if "Voice=Act" in (w.feats or ""):
+        return False
+    low = w.text.lower()
+    for root in roots(w) - {low}:
+        if len(root) > 2 and ((low.startswith("di") and low[2:].startswith(root[:3]))
+                              or (low.startswith("ter") and low[3:].startswith(root[:3]))):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class SentenceContext:
     s: Sentence
@@ -176,6 +190,14 @@ class SentenceContext:
 
 def emit(ctx: SentenceContext, prop: str, subjects: list[str], objects: list[str],
          confidence: float, rule: str) -> Iterator[Candidate]:
+    """Candidates for every subject × object whose classes fit; for a symmetric property with
+    coordinated subjects and no object ("Tiongkok dan Rusia bekerja sama"), every pair of subjects."""
+    if not objects and ctx.onto.properties[prop].symmetric and len(subjects) > 1:
+        for i, a in enumerate(subjects):
+            for b in subjects[i + 1:]:
+                if ctx.fits(prop, a, b):
+                    yield Candidate(a, prop, b, confidence - 0.05, rule)
+        return
     for s in subjects:
         for o in objects:
             if ctx.fits(prop, s, o):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..lexicon import SUPPORT_VERBS
-from .base import Candidate, SentenceContext, emit, noun_cues, roots
+from .base import Candidate, SentenceContext, emit, is_passive, noun_cues, roots
 
 # Prepositions that introduce the second party of a nominal cue, per property
 # ("kerja sama dengan X", "sanksi terhadap X", "investasi di X"); cues of other
@@ -51,9 +51,15 @@ def _noun_cue_one(ctx: SentenceContext, wid: int, prop: str) -> Iterator[Candida
         targets = [k for c in ctx.obliques(head, markers) for k in ctx.entities(c.id)]
     named = [k for c in ctx.s.children(wid) if c.deprel in ("nmod", "compound", "flat", "nmod:poss", "obj")
              and not ctx.has_case(c.id) for k in ctx.entities(c.id)]
-    clause_subj = []
+    clause_subj: list[str] = []
+    passive_targets: list[str] = []
     if w.deprel == "root" or any(c.deprel == "cop" for c in ctx.s.children(wid)):
         clause_subj = [k for d in ctx.dependents(wid, ("nsubj",)) for k in ctx.entities(d.id)]
+    elif head is not None and is_passive(ctx.s.word(head)):
+        # "Huawei dimasukkan ke daftar hitam oleh X": the agent acts, the passive subject undergoes
+        agents = ctx.obliques(head, ("oleh",)) + ctx.obliques(wid, ("oleh",)) + ctx.dependents(head, ("obl:agent",))
+        clause_subj = [k for a in agents for k in ctx.entities(a.id)]
+        passive_targets = [k for d in ctx.dependents(head, ("nsubj:pass", "nsubj")) for k in ctx.entities(d.id)]
     elif head is not None and roots(ctx.s.word(head)) & SUPPORT_VERBS:
         clause_subj = ctx.subjects(head)
     if targets:
@@ -62,7 +68,7 @@ def _noun_cue_one(ctx: SentenceContext, wid: int, prop: str) -> Iterator[Candida
         subjects, objects = clause_subj, named
     if head is not None and not objects and markers:
         # "memasukkan Huawei ke daftar hitam": the cue is an oblique, the verb's object the target
-        objects = [k for d in ctx.dependents(head, ("obj",)) for k in ctx.entities(d.id)]
+        objects = passive_targets or [k for d in ctx.dependents(head, ("obj",)) for k in ctx.entities(d.id)]
     yield from emit(ctx, prop, subjects, objects, 0.65, "noun-cue/v1")
 
 

@@ -10,26 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..types import Word
-from .base import Candidate, SentenceContext, emit, roots
+from .base import Candidate, SentenceContext, emit, is_passive
 
 RULE = "verb-cue/v1"
 # Obliques that carry the second argument of intransitive cues (bergabung dengan, berbasis di).
 OBL_MARKERS = ("dengan", "di", "ke", "pada", "dalam", "terhadap", "kepada", "atas")
-
-
-def is_passive(w: Word) -> bool:
-    """di-/ter- passives, by features when the tagger gives them, else by prefix + root."""
-    if "Voice=Pass" in (w.feats or ""):
-        return True
-    if "Voice=Act" in (w.feats or ""):
-        return False
-    low = w.text.lower()
-    for root in roots(w) - {low}:
-        if len(root) > 2 and ((low.startswith("di") and low[2:].startswith(root[:3]))
-                              or (low.startswith("ter") and low[3:].startswith(root[:3]))):
-            return True
-    return False
 
 
 def verb_cue(ctx: SentenceContext) -> Iterator[Candidate]:
