@@ -45,6 +45,13 @@ def _main(debug: bool = typer.Option(False, "--debug", help="Show tracebacks for
     logging.getLogger("kg").setLevel(logging.ERROR)   # the CLI reports warnings itself, on one line each
 
 
+def _report(failures, label: str, code: int) -> None:
+    """One line per failed document, then the batch's exit code (1: nothing usable, 2: partial)."""
+    for f in failures:
+        err.print(f"{label}: {f.reason}", markup=False)
+    raise _Exit(code)
+
+
 def _say(message: str) -> None:
     if not _state["quiet"]:
         err.print(message, markup=False)
@@ -77,9 +84,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     gaz = Gazetteer.load(tuple(gazetteer))
     texts, parsed, failures = collect_inputs(inputs)
     if not texts and not parsed and failures:
-        for f in failures:
-            err.print(f"error: {f.reason}", markup=False)
-        raise _Exit(1)
+        _report(failures, "error", 1)
     for t in texts:
         if not t.text.strip():
             _say(f"warning: {t.id}: empty document, nothing to extract")
@@ -93,9 +98,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     _say(f"{len(docs)} document(s), {len(kg_.entities)} entities, {len(kg_.relations)} relations → {output}"
          + (f", {html}" if html else ""))
     if failures:
-        for f in failures:
-            err.print(f"failed: {f.reason}", markup=False)
-        raise _Exit(2)
+        _report(failures, "failed", 2)
 
 
 @app.command()
@@ -115,9 +118,7 @@ def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     write_conllu(docs, output)
     _say(f"{len(docs)} document(s), {sum(len(d.sentences) for d in docs)} sentences → {output}")
     if failures:
-        for f in failures:
-            err.print(f"failed: {f.reason}", markup=False)
-        raise _Exit(2 if docs else 1)
+        _report(failures, "failed", 2 if docs else 1)
 
 
 @app.command()
