@@ -31,11 +31,22 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     try:
         with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})) as fh:
             yield fh
+        os.chmod(tmp, _default_mode(target))   # mkstemp makes 0600 files; outputs are ordinary files
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _default_mode(target: Path) -> int:
+    """The mode a plain ``open(target, "w")`` would give: the old file's, else 0666 minus the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def read_text_file(path: str | os.PathLike[str]) -> str:

@@ -43,3 +43,25 @@ def test_duplicate_ids_made_unique(tmp_path):
         (tmp_path / d / "same.txt").write_text("Isi.", encoding="utf-8")
     texts, _, _ = collect_inputs([str(tmp_path)])
     assert sorted(t.id for t in texts) == ["same", "same-2"]
+
+
+def test_atomic_write_leaves_no_temp_file_and_normal_permissions(tmp_path):
+    import os
+    import pytest
+    from kg.io import atomic_write
+    out = tmp_path / "g.ttl"
+    with atomic_write(out) as fh:
+        fh.write("ok")
+    assert out.read_text() == "ok" and (out.stat().st_mode & 0o777) == 0o666 & ~_umask()
+    with pytest.raises(RuntimeError):
+        with atomic_write(out) as fh:
+            fh.write("half")
+            raise RuntimeError("crash midway")
+    assert out.read_text() == "ok" and os.listdir(tmp_path) == ["g.ttl"]
+
+
+def _umask():
+    import os
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
