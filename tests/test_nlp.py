@@ -10,12 +10,20 @@ from kg.errors import ModelUnavailableError
 
 
 def test_bundled_pipeline_finds_people_and_organisations(nlp, seed_path):
-    doc = nlp(seed_path.read_text(encoding="utf-8"))
+    text = seed_path.read_text(encoding="utf-8")
+    doc = nlp(text)
     ents = {(e.text, e.type) for e in doc.ents}
     assert ("Vladimir Putin", "PER") in ents
-    assert ("Sberbank", "ORG") in ents
+    assert any(t == "ORG" for _, t in ents) and any(t == "LOC" for _, t in ents)
     assert len(doc.sentences) >= 18            # the article has 22 sentences
     assert all(w.head is not None and w.deprel for s in doc.sentences for w in s.words)
+    # The NER model alone tags the unseen name "Sberbank" PER in two of its three uses; Jalin's
+    # mention layer (NER + gazetteer + patterns) types it as an organisation.
+    from kg.pipeline import extract, documents
+    from kg.inputs import RawText
+    x = extract(documents([RawText("seed", text)], nlp=nlp))
+    classes = {e.name: e.cls for e in x.entities}
+    assert classes["Sberbank"] == "Organization" and classes["Vladimir Putin"] == "Person"
 
 
 def test_offline_with_empty_resources_dir_uses_bundled_models(tmp_path):
