@@ -27,9 +27,14 @@ class Candidate:
 
 
 def roots(w: Word) -> frozenset[str]:
-    """Lemma, form and Sastrawi stem: cues match whichever the lemmatizer got right."""
+    """Lemma, form, Sastrawi stem and a plain ber-/ter-/di- strip: cues match whichever got it right
+    (Sastrawi over-stems some words: "berbasis" → "bas")."""
     low = w.text.lower()
-    return frozenset((w.lemma.lower(), low, _stem(low)))
+    out = {w.lemma.lower(), low, _stem(low)}
+    for prefix in ("ber", "ter", "di"):
+        if low.startswith(prefix) and len(low) > len(prefix) + 3:
+            out.add(low[len(prefix):])
+    return frozenset(out)
 
 
 def is_passive(w: Word) -> bool:
@@ -39,7 +44,7 @@ def is_passive(w: Word) -> bool:
     if "Voice=Act" in (w.feats or ""):
         return False
     low = w.text.lower()
-    for root in roots(w) - {low}:
+    for root in {w.lemma.lower(), _stem(low)} - {low}:
         if len(root) > 2 and ((low.startswith("di") and low[2:].startswith(root[:3]))
                               or (low.startswith("ter") and low[3:].startswith(root[:3]))):
             return True
