@@ -195,6 +195,24 @@ def to_documents(stanza_docs: Iterable[Any], ids: Sequence[str]) -> list[Documen
 
 
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
+_BOUNDARY = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“(]?[A-Z0-9])")
+MAX_PARAGRAPH = 1500   # characters; Stanza's tokenizer slows down badly on one very long line
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each line, long lines cut at sentence-like boundaries (else at spaces)."""
+    out = []
+    for m in _LINE.finditer(text):
+        start, seg = m.start(), m.group()
+        while len(seg) > MAX_PARAGRAPH:
+            cut = max((b.end() for b in _BOUNDARY.finditer(seg, 0, MAX_PARAGRAPH)), default=0)
+            if cut == 0:
+                cut = seg.rfind(" ", 0, MAX_PARAGRAPH) + 1 or MAX_PARAGRAPH
+            out.append((start, seg[:cut]))
+            start, seg = start + cut, seg[cut:]
+        if seg.strip():
+            out.append((start, seg))
+    return out
 
 
 def parse_texts(nlp: Any, texts: Sequence[str], ids: Sequence[str]) -> list[Document]:
@@ -205,7 +223,7 @@ def parse_texts(nlp: Any, texts: Sequence[str], ids: Sequence[str]) -> list[Docu
     stay those of the original text.
     """
     import stanza
-    paras = [(n, m.start(), m.group()) for n, t in enumerate(texts) for m in _LINE.finditer(t)]
+    paras = [(n, start, seg) for n, t in enumerate(texts) for start, seg in paragraphs(t)]
     parsed = nlp.bulk_process([stanza.Document([], text=p) for _, _, p in paras]) if paras else []
     sentences: dict[int, list[Sentence]] = {n: [] for n in range(len(texts))}
     for (n, base, _), sdoc in zip(paras, parsed):

@@ -79,3 +79,13 @@ def test_download_without_network_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     with pytest.raises(ModelUnavailableError, match="cannot download"):
         knlp.download_official(tmp_path)
+
+
+def test_paragraphs_are_lines_and_long_lines_are_cut_at_sentence_ends():
+    text = "Satu. Dua!\n\n" + "Sberbank mengembangkan GigaChat. " * 200 + "\n" + "x" * 4000 + "\n"
+    paras = knlp.paragraphs(text)
+    assert all(text[start:start + len(seg)] == seg for start, seg in paras)      # offsets preserved
+    assert all(len(seg) <= knlp.MAX_PARAGRAPH for _, seg in paras)
+    assert paras[0] == (0, "Satu. Dua!")
+    long_line = [seg for _, seg in paras if seg.startswith("Sberbank")]
+    assert all(seg.rstrip().endswith("GigaChat.") for seg in long_line[:-1])     # cut after a full stop

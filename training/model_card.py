@@ -109,6 +109,17 @@ def main(argv=None) -> None:
         "Sizes: Stanza's default parser settings give ~95 MB. We use hidden 256, char hidden 200, biaffine",
         "hidden 200, and store weights as float16 with optimizer state dropped (`package.py`).",
     ]
+    comp = args.work / "scores" / "compaction.json"
+    if comp.exists():
+        c = json.loads(comp.read_text())
+        card += ["", "## What compaction costs on dev (same predict run, float32 file vs packaged float16 file)", "",
+                 "| model | float32 score | float16 score | float32 size | float16 size |", "|---|---|---|---|---|"]
+        card += [f"| {k} | {v.get('float32')} | {v.get('float16')} | {v.get('float32_MB')} MB | {v.get('float16_MB')} MB |"
+                 for k, v in c.items()]
+    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "RESULTS.md"
+    if bench.exists():
+        card += ["", "## Throughput (benchmarks/throughput.py, GSD dev text, CPU)", "",
+                 bench.read_text(encoding="utf-8").strip()]
     if args.notes and args.notes.exists():
         card += ["", args.notes.read_text(encoding="utf-8").strip()]
     (args.models / "MODEL_CARD.md").write_text("\n".join(card).rstrip() + "\n", encoding="utf-8")
