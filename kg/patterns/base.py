@@ -64,17 +64,28 @@ class SentenceContext:
         key = self.entity_at.get(wid)
         if key is not None:
             return key
-        found = []
-        for c in self.s.children(wid):
-            if c.deprel in NAME_LINKS and not self.has_case(c.id):
-                k = self.entity(c.id)
-                if k is not None:
-                    found.append(k)
+        found = self._named_below(wid, 3)
         if prefer is not None:
             for k in found:
                 if self.classes.get(k) == prefer:
-                    return k
+                    return k   # "Presiden Rusia Vladimir Putin": the person, wherever the parser hung it
         return found[0] if found else None
+
+    def _named_below(self, wid: int, depth: int) -> list[str]:
+        """Entities in the name-like dependents of a word, nearest first."""
+        out: list[str] = []
+        frontier = [wid]
+        for _ in range(depth):
+            nxt = []
+            for h in frontier:
+                for c in self.s.children(h):
+                    if c.deprel in NAME_LINKS and not self.has_case(c.id):
+                        k = self.entity_at.get(c.id)
+                        if k is not None and k not in out:
+                            out.append(k)
+                        nxt.append(c.id)
+            frontier = nxt
+        return out
 
     def entities(self, wid: int, prefer: str | None = None) -> list[str]:
         """The entity of a word plus those of its conjuncts ("Sberbank dan Yandex")."""
@@ -104,7 +115,9 @@ class SentenceContext:
     def subjects(self, wid: int, depth: int = 0) -> list[str]:
         """Subject entities of a predicate, inherited through control, conjunction and relative clauses."""
         w = self.s.word(wid)
-        direct = [d for d in self.dependents(wid, ("nsubj",)) if d.text.lower() != "yang"]
+        # an inherited subject may be a passive one ("Rusia tertinggal …, tetapi memiliki …")
+        rels = ("nsubj",) if depth == 0 else ("nsubj", "nsubj:pass")
+        direct = [d for d in self.dependents(wid, rels) if d.text.lower() != "yang"]
         before = [d for d in direct if d.id < wid]
         direct = before or direct      # Indonesian subjects precede the verb; a later "subject" is a misparse
         if direct:
@@ -217,6 +230,8 @@ def noun_cues(ctx: SentenceContext) -> Iterator[tuple[int, list[str]]]:
     forms = [w.text.lower() for w in ctx.s.words]
     longest = max((len(k.split()) for k in idx), default=1)
     for i in range(len(forms)):
+        if ctx.entity_at.get(i + 1):
+            continue  # "Aliansi" inside the name "Jaringan Aliansi AI" is no cue
         for n in range(min(longest, len(forms) - i), 0, -1):
             phrase = " ".join(forms[i:i + n])
             if phrase in idx:

@@ -72,6 +72,15 @@ def _noun_cue_one(ctx: SentenceContext, wid: int, prop: str) -> Iterator[Candida
     yield from emit(ctx, prop, subjects, objects, 0.65, "noun-cue/v1")
 
 
+def _modified(ctx: SentenceContext, cue, maker: str) -> int:
+    """The noun a 'buatan/asal X' phrase modifies: the cue's head, or the head above X when the
+    parser made the cue a case marker of X ('perusahaan asal Tiongkok')."""
+    head = cue.head
+    if ctx.entity_at.get(head) == maker and ctx.s.word(head).head:
+        return ctx.s.word(head).head
+    return head
+
+
 def made_by(ctx: SentenceContext) -> Iterator[Candidate]:
     """'ChatGPT buatan OpenAI' → develops; 'model buatan Rusia', 'DeepSeek asal Tiongkok' → basedIn."""
     s = ctx.s
@@ -86,8 +95,8 @@ def made_by(ctx: SentenceContext) -> Iterator[Candidate]:
         before = ctx.entity_at.get(w.id - 1) if w.id > 1 else None
         if before is not None:
             things.append(before)
-        elif w.head and ctx.described(w.head):
-            things += ctx.described(w.head)
+        elif w.head and ctx.described(_modified(ctx, w, maker)):
+            things += ctx.described(_modified(ctx, w, maker))
         else:
             # "startup asal Tiongkok, DeepSeek": the name follows the maker
             j = w.id + 1

@@ -40,8 +40,11 @@ def verb_cue(ctx: SentenceContext) -> Iterator[Candidate]:
                 if any(d.id < w.id for d in ctx.dependents(w.id, ("nsubj",))) else []
             for d in ctx.dependents(w.id, ("obj", "iobj", "ccomp", "xcomp")) + late_subjects:
                 objects += ctx.entities(d.id)
-            for d in ctx.obliques(w.id, OBL_MARKERS):
-                objects += ctx.entities(d.id)
+            if not objects:   # intransitive cues take their party in an oblique: "bergabung dengan X",
+                # also when a manner word sits between ("bersaing ketat dengan X")
+                for h in [w.id] + [d.id for d in ctx.dependents(w.id, ("xcomp", "advmod")) if d.upos != "AUX"]:
+                    for d in ctx.obliques(h, OBL_MARKERS):
+                        objects += ctx.entities(d.id)
             conf = 0.8 if ctx.dependents(w.id, ("nsubj",)) else 0.6
         for prop in props:
             yield from emit(ctx, prop, subjects, objects, conf, RULE)
