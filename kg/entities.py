@@ -7,7 +7,7 @@ before extraction, and the same key must come out for every document of a build.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -105,7 +105,7 @@ def _merge_np_variants(groups: dict, assign: dict) -> None:
         if k not in groups or groups[k]["gaz"]:
             continue
         words = k.split()
-        if len(words) < 2 or not words[0].islower():
+        if len(words) < 2:
             continue
         for other in keys:
             ow = other.split()
@@ -126,11 +126,4 @@ def mention_index(table: EntityTable, doc_id: str, mentions: Sequence[Mention]) 
             continue
         for wid in range(m.start, m.end + 1):
             out[(m.sentence, wid)] = key
-    return out
-
-
-def group_by_doc(mentions: Sequence[Mention]) -> dict[int, list[Mention]]:
-    out: dict[int, list[Mention]] = defaultdict(list)
-    for m in mentions:
-        out[m.sentence].append(m)
     return out
