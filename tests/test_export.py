@@ -144,15 +144,19 @@ def _check_nx(g: nx.Graph) -> None:
     assert float(develops[0]["confidence"]) == 0.95
 
 
+def _read_nx(path, ext: str) -> nx.Graph:
+    """Read a networkx export back with the reader a user of that format would use."""
+    if ext == ".graphml":
+        return nx.read_graphml(path)
+    if ext == ".gexf":
+        return nx.read_gexf(path)
+    return nx.node_link_graph(json.loads(path.read_text("utf-8")), edges="edges")
+
+
 @pytest.mark.parametrize("ext", [".graphml", ".gexf", ".json"])
 def test_networkx_formats_hold_entities_edges_and_evidence(tmp_path, ext) -> None:
     path = export.serialize(sample_dataset(), tmp_path / f"g{ext}")
-    if ext == ".graphml":
-        g = nx.read_graphml(path)
-    elif ext == ".gexf":
-        g = nx.read_gexf(path)
-    else:
-        g = nx.node_link_graph(json.loads(path.read_text("utf-8")), edges="edges")
+    g = _read_nx(path, ext)
     assert g.number_of_nodes() == 8 and g.number_of_edges() == 8
     _check_nx(g)
 
@@ -160,12 +164,7 @@ def test_networkx_formats_hold_entities_edges_and_evidence(tmp_path, ext) -> Non
 @pytest.mark.parametrize("ext", [".graphml", ".gexf", ".json"])
 def test_networkx_formats_survive_hostile_names(tmp_path, ext) -> None:
     path = export.serialize(weird_dataset(), tmp_path / f"g{ext}")
-    if ext == ".graphml":
-        g = nx.read_graphml(path)
-    elif ext == ".gexf":
-        g = nx.read_gexf(path)
-    else:
-        g = nx.node_link_graph(json.loads(path.read_text("utf-8")), edges="edges")
+    g = _read_nx(path, ext)
     labels = {d["label"] for _, d in g.nodes(data=True)}
     clean = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f]", "", WEIRD)
     assert MALICIOUS in labels and clean in labels
