@@ -15,6 +15,7 @@ import argparse
 import json
 import random
 import re
+import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -198,27 +199,18 @@ def apply_conventions(sents, lexical, subordinators):
 
 
 def fill_lemmas(sents):
-    """Give the lemma-less GSD v2.0 rows root lemmas (PySastrawi), as today's GSD and CSUI have.
+    """Give the lemma-less GSD v2.0 rows root lemmas, as today's GSD and CSUI have.
 
     Why: Stanza's parser embeds lemmas; with "_" for most training words it would learn to
-    ignore them and then meet real lemmas from our lemmatizer at run time.
+    ignore them and then meet real lemmas at run time. Uses the run-time lemmatizer itself
+    (``kg.lemma.lemma_of``, PySastrawi roots), so training and inference agree by construction.
     """
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-    stem = StemmerFactory().create_stemmer().stem
-    cache: dict[str, str] = {}
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from kg.lemma import lemma_of
     out = []
     for comments, rows in sents:
-        new = []
-        for r in rows:
-            if is_word(r) and r[2] == "_":
-                low = r[1].lower()
-                if r[3] in ("VERB", "NOUN", "ADJ", "ADV") and low.isalpha():
-                    lemma = cache.get(low) or cache.setdefault(low, stem(low) or low)
-                else:
-                    lemma = low
-                r = r[:2] + [lemma] + r[3:]
-            new.append(r)
-        out.append((comments, new))
+        out.append((comments, [r[:2] + [lemma_of(r[1], r[3])] + r[3:] if is_word(r) and r[2] == "_" else r
+                               for r in rows]))
     return out
 
 
