@@ -136,19 +136,13 @@ class KnowledgeGraph:
 
 
 def _as_inputs(source: Any) -> tuple[list[RawText], list[Document], list[Failure]]:
+    """Paths go through :func:`collect_inputs` together (so equal file names get distinct ids);
+    plain strings are texts."""
     if isinstance(source, (str, os.PathLike)):
         source = [source]
-    texts: list[RawText] = []
-    parsed: list[Document] = []
-    failures: list[Failure] = []
-    for n, item in enumerate(source, 1):
-        if isinstance(item, Path):
-            t, p, f = collect_inputs([str(item)])
-            texts += t
-            parsed += p
-            failures += f
-        else:
-            texts.append(RawText(f"text-{n}", str(item), None))
+    items = list(source)
+    texts, parsed, failures = collect_inputs([str(i) for i in items if isinstance(i, Path)])
+    texts += [RawText(f"text-{n}", str(i), None) for n, i in enumerate(items, 1) if not isinstance(i, Path)]
     return texts, parsed, failures
 
 

@@ -64,3 +64,13 @@ def test_build_from_plain_strings(nlp):
     g = kg.build(["Sberbank mengembangkan GigaChat.", "   "], nlp=nlp)
     assert ("Sberbank", "develops", "GigaChat") in names(g)
     assert len(g.extraction.documents) == 2
+
+
+def test_same_file_names_in_two_folders_stay_two_documents(nlp, tmp_path):
+    from pathlib import Path
+    for d in ("a", "b"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "berita.txt").write_text(f"Sberbank mengembangkan GigaChat di folder {d}.", encoding="utf-8")
+    g = kg.build([Path(tmp_path / "a" / "berita.txt"), Path(tmp_path / "b" / "berita.txt")], nlp=nlp)
+    assert sorted(d.id for d in g.extraction.documents) == ["berita", "berita-2"]
+    assert {d.text for d in g.extraction.documents} == {f"Sberbank mengembangkan GigaChat di folder {d}." for d in "ab"}
