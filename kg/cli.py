@@ -59,8 +59,10 @@ def _say(message: str) -> None:
 
 @app.command()
 def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories, .jsonl, .conllu, or - for stdin"),
-          output: Path = typer.Option(..., "-o", "--output", help="Graph file; format from the extension."),
+          output: Optional[Path] = typer.Option(None, "-o", "--output", help="Graph file; format from the extension."),
           html: Optional[Path] = typer.Option(None, "--html", help="Also write an interactive HTML graph."),
+          store: Optional[Path] = typer.Option(None, "--store", help="Add the build to this Oxigraph store directory "
+                                               "(documents' facts replaced, nothing duplicated)."),
           ontology: List[Path] = typer.Option([], "--ontology", help="Extra ontology .ttl (cues, properties)."),
           gazetteer: List[Path] = typer.Option([], "--gazetteer", help="Extra gazetteer .tsv."),
           workers: int = typer.Option(1, "--workers", min=1, max=1, help="Worker processes (1 for now)."),
@@ -77,7 +79,13 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
 
     if engine != "local":
         _fail(f"engine '{engine}' is not available in this version; use --engine local")
-    format_for(output)                      # unknown extension: fail before any parsing
+    if output is None and store is None:
+        _fail("say where the graph goes: -o FILE, --store DIR, or both")
+    if output is not None:
+        format_for(output)                  # unknown extension: fail before any parsing
+    if store is not None:
+        from .store import check_target
+        check_target(store)                 # not a store, or locked: fail before any parsing
     if html is not None:
         format_for(html)
     onto = load_ontology(tuple(ontology))
@@ -92,11 +100,18 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
         _say(f"parsing {sum(1 for t in texts if t.text.strip())} document(s) with Stanza …")
     docs = documents(texts, parsed)
     kg_ = KnowledgeGraph(extract(docs, onto, gaz), tuple(failures))
-    kg_.serialize(output)
+    if output is not None:
+        kg_.serialize(output)
     if html is not None:
         kg_.to_html(html)
-    _say(f"{len(docs)} document(s), {len(kg_.entities)} entities, {len(kg_.relations)} relations → {output}"
-         + (f", {html}" if html else ""))
+    targets = [str(x) for x in (output, html) if x is not None]
+    if store is not None:
+        from .namespaces import graph_iri
+        from .store import write_store
+        summary = write_store(kg_.rdf, store, documents=[str(graph_iri(d.id)) for d in docs])
+        targets.append(str(summary))
+    _say(f"{len(docs)} document(s), {len(kg_.entities)} entities, {len(kg_.relations)} relations → "
+         + ", ".join(targets))
     if failures:
         _report(failures, "failed", 2)
 
@@ -152,6 +167,26 @@ def viz(source: Path = typer.Argument(..., help="RDF file or store directory."),
         _fail(f"{output}: viz writes HTML; give an output ending in .html")
     summary = write_html(load_rdflib(source), output, max_nodes=max_nodes, focus=focus, depth=depth)
     _say(f"{summary} → {output}")
+
+
+@app.command()
+def serve(source: Path = typer.Argument(..., help="Store directory or RDF file."),
+          host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
+          port: int = typer.Option(7878, "--port", help="TCP port."),
+          writable: bool = typer.Option(False, "--writable", help="Accept SPARQL updates (store directories only).")
+          ) -> None:
+    """Serve a SPARQL 1.1 endpoint (the Oxigraph server) at http://HOST:PORT/query until Ctrl-C."""
+    from .serve import serve as run_server
+
+    def ready(plan) -> None:
+        mode = "read-write" if plan.writable else "read-only"
+        err.print(f"SPARQL endpoint ({mode}): {plan.url} (updates: {plan.url[:-5]}update) · Ctrl-C stops it",
+                  markup=False)
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            err.print(f"warning: listening on {host}, reachable beyond this machine", markup=False)
+
+    run_server(source, host=host, port=port, writable=writable, on_ready=ready)
+    _say("server stopped")
 
 
 @app.command()

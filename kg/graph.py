@@ -2,7 +2,7 @@
 
 Layout: entity descriptions in the named graph ``res:graph/entities``; each
 document's facts (asserted triples, reified statements, the document node) in
-``res:graph/<doc-id>``, so a document's facts can be replaced as a unit.
+``res:graph/document/<doc-id>``, so a document's facts can be replaced as a unit.
 The default graph is the union, so plain SPARQL sees everything.
 """
 

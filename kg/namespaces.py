@@ -50,8 +50,11 @@ def document_iri(doc_id: str) -> URIRef:
 
 
 def graph_iri(doc_id: str) -> URIRef:
-    """Named graph holding one document's facts (TriG/N-Quads, stores)."""
-    return RES[f"graph/{quote(doc_id, safe='')}"]
+    """Named graph holding one document's facts (TriG/N-Quads, stores).
+
+    Under ``graph/document/`` so no document id (not even "entities") can name the entity graph.
+    """
+    return RES[f"graph/document/{quote(doc_id, safe='')}"]
 
 
 def statement_iri(*parts: str) -> URIRef:

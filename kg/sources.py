@@ -72,6 +72,10 @@ def _open_store_dir(path: Path) -> ox.Store:
     if not (path / "CURRENT").is_file():
         raise QueryError(f"{path}: a directory but not an Oxigraph store (no CURRENT file); "
                          "give an RDF file or a directory written by `jalin build --store`")
+    from .store import reader_lock
+
+    with reader_lock(path):                 # a build writing right now: say so, don't read half of it
+        pass
     try:
         return ox.Store.read_only(str(path))
     except OSError as exc:

@@ -65,7 +65,7 @@ def build_dataset(entities: Iterable[EntitySpec], relations: Iterable[RelationSp
     offsets: dict[str, int] = {}
     for subj, pred, obj, doc_id, evidence, conf in relations:
         doc = document_iri(doc_id)
-        g = ds.graph(RES[f"graph/{doc_id}"])
+        g = ds.graph(RES[f"graph/document/{doc_id}"])
         g.add((doc, RDF.type, KG.Document))
         g.add((doc, DCTERMS.identifier, Literal(doc_id)))
         g.add((doc, DCTERMS.source, Literal(f"examples/{doc_id}.txt")))

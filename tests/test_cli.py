@@ -38,7 +38,7 @@ def test_trig_has_named_graph_per_document(cli, tmp_path):
     ds = Dataset()
     ds.parse(out, format="trig")
     names = {str(c.identifier) for c in ds.graphs()}
-    assert any(n.endswith("/graph/a") for n in names) and any(n.endswith("/graph/b") for n in names)
+    assert any(n.endswith("/graph/document/a") for n in names) and any(n.endswith("/graph/document/b") for n in names)
 
 
 def test_empty_input_gives_empty_valid_graph_and_warning(cli, tmp_path):

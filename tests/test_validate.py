@@ -168,9 +168,9 @@ def test_warnings_do_not_break_conformance():
 def test_dataset_is_validated_as_the_union_of_its_graphs():
     ds = Dataset()
     ds.graph(RES["graph/entities"]).parse(data=PREFIXES + ENTITIES + DOCUMENT, format="turtle")
-    ds.graph(RES["graph/seed"]).parse(data=PREFIXES + FACTS, format="turtle")
+    ds.graph(RES["graph/document/seed"]).parse(data=PREFIXES + FACTS, format="turtle")
     assert validate(ds).conforms
-    ds.graph(RES["graph/seed"]).remove((STATEMENT_A, KG.confidence, None))
+    ds.graph(RES["graph/document/seed"]).remove((STATEMENT_A, KG.confidence, None))
     assert not validate(ds).conforms
 
 
