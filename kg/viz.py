@@ -3,16 +3,16 @@
 Why the extra care: every label and evidence sentence comes from untrusted documents, and the
 file must open offline. So all JavaScript and CSS are inlined (pyvis ``in_line`` mode, with the
 template's CDN bootstrap tags removed and checked), tooltips are built from HTML-escaped
-strings, and JSON placed in ``<script>`` escapes ``<``, ``>`` and ``&``.
+strings, and JSON placed in ``<script>`` escapes ``<``, ``>`` and ``&``. The page around the
+network (toolbar with search and class/relation filters, script, clean-up) lives in ``_viz_page``.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import math
 import os
-import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +20,11 @@ import networkx as nx
 from pyvis.network import Network
 from rdflib import Graph
 
-from .errors import InputError, OutputError
+from . import _viz_page as _page
+from .errors import InputError
 from .io import atomic_write
 
-__all__ = ["VizSummary", "STYLES", "select_nodes", "generate_html", "write_html"]
+__all__ = ["PHYSICS_THRESHOLD", "STYLES", "VizSummary", "generate_html", "select_nodes", "write_html"]
 
 #: Class -> (colour, vis shape, legend symbol).
 STYLES: dict[str, tuple[str, str, str]] = {
@@ -31,10 +32,12 @@ STYLES: dict[str, tuple[str, str, str]] = {
     "Country": ("#59A14F", "diamond", "◆"), "AIModel": ("#E15759", "star", "★"),
     "Location": ("#76B7B2", "triangle", "▲"), "Event": ("#B07AA1", "hexagon", "⬢"),
 }
+#: Above this many nodes the page gets a static networkx layout instead of in-browser physics:
+#: measured in headless chromium on 2 cores, physics took ~8 s to settle at 500 nodes and ~32 s at
+#: 1,500 (benchmarks/RESULTS.md), while a static 5,000-node page draws in ~2 s.
+PHYSICS_THRESHOLD = 500
 _OTHER = ("#9C9C9C", "dot", "●")
 _MAX_EVIDENCE = 5  # sentences per edge tooltip: keeps big graphs' files small
-_EXTERNAL = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//[^>]*>(?:\s*</script>)?""",
-                       re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,7 @@ def _static_layout(graph: nx.Graph) -> dict:
         else:
             sub = simple.subgraph(comp)
             start = nx.spectral_layout(sub) if size > 3 else None
-            iterations = max(5, min(50, int(50 * (1500 / size) ** 2)))
+            iterations = max(5, min(50, int(50 * (1500 / size) ** 2)))  # ~constant total work
             raw = nx.spring_layout(sub, pos=start, seed=42, iterations=iterations)
             local = {n: (float(p[0]) * radius, float(p[1]) * radius) for n, p in raw.items()}
         width = 2 * radius + 100
@@ -134,6 +137,10 @@ def _static_layout(graph: nx.Graph) -> dict:
         x += width
         row_height = max(row_height, 2 * radius + 100)
     return positions
+
+
+def _predicate(data: dict) -> str:
+    return str(data.get("predicate", data.get("label", "")))
 
 
 def _node_tip(data: dict) -> str:
@@ -149,7 +156,7 @@ def _edge_tip(graph: nx.Graph, u, v, data: dict) -> str:
     def name(n) -> str:
         return html.escape(str(graph.nodes[n].get("label", n)))
 
-    pred = html.escape(str(data.get("predicate", data.get("label", ""))))
+    pred = html.escape(_predicate(data))
     parts = [f"<b>{name(u)}</b> — <i>{pred}</i> → <b>{name(v)}</b>"]
     if "confidence" in data:
         parts.append(f"confidence: {html.escape(str(data['confidence']))}")
@@ -162,19 +169,13 @@ def _edge_tip(graph: nx.Graph, u, v, data: dict) -> str:
     return "<br>".join(parts)
 
 
-def _safe_json(value: object) -> str:
-    """JSON for inside <script>: no "</script>", no HTML-significant characters."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def _options(physics: bool, n_nodes: int) -> dict:
     return {
         "nodes": {"font": {"size": 14}, "borderWidth": 1},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "color": {"inherit": True},
                   "font": {"size": 10, "align": "middle"}, "smooth": {"type": "continuous"} if physics else False},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": n_nodes > 500},
-        "layout": {"improvedLayout": physics and n_nodes <= 150},
+        "layout": {"improvedLayout": physics and n_nodes <= 150, "randomSeed": 42},  # same picture each load
         "physics": {"enabled": physics, "solver": "barnesHut", "minVelocity": 0.75,
                     "barnesHut": {"gravitationalConstant": -8000, "springLength": 140, "springConstant": 0.04,
                                   "damping": 0.3, "avoidOverlap": 0.1},
@@ -201,7 +202,7 @@ def _network(graph: nx.Graph, physics: bool) -> Network:
         pair = (str(u), str(v))
         k = seen[pair] = seen.get(pair, -1) + 1
         edge = {"id": f"e{i}", "from": pair[0], "to": pair[1], "arrows": "to",
-                "label": str(data.get("predicate", data.get("label", ""))), "tip": _edge_tip(graph, u, v, data)}
+                "label": _predicate(data), "pred": _predicate(data), "tip": _edge_tip(graph, u, v, data)}
         if k:  # parallel edges (two predicates, one pair) curve apart instead of overlapping
             edge["smooth"] = {"type": "curvedCW", "roundness": round(0.2 * k, 2)}
         net.edges.append(edge)  # pyvis' add_edge scans all nodes per edge: quadratic on big graphs
@@ -209,101 +210,28 @@ def _network(graph: nx.Graph, physics: bool) -> Network:
     return net
 
 
-_SCRIPT = """
-<script type="text/javascript">
-(function () {
-  "use strict";
-  var cfg = %(cfg)s;
-  function tipElement(text) {
-    // Tips are HTML built from escaped text in Python; vis-network shows strings as plain text.
-    var t = document.createElement("template"); t.innerHTML = text || "";
-    var div = document.createElement("div"); div.appendChild(t.content); return div;
-  }
-  nodes.update(nodes.get().map(function (n) {
-    var el = tipElement(n.tip);
-    (n.wikidata || "").split("|").forEach(function (q) {
-      if (!/^Q[0-9]+$/.test(q)) return;
-      var a = document.createElement("a");
-      a.setAttribute("href", cfg.wikidata + q); a.target = "_blank"; a.rel = "noopener";
-      a.textContent = "Wikidata " + q;
-      el.appendChild(document.createElement("br")); el.appendChild(a);
-    });
-    return {id: n.id, title: el};
-  }));
-  edges.update(edges.get().map(function (e) { return {id: e.id, title: tipElement(e.tip)}; }));
-  if (cfg.physics) {
-    network.once("stabilizationIterationsDone", function () { network.setOptions({physics: {enabled: false}}); });
-  }
-  var info = document.getElementById("jalin-info");
-  network.on("selectNode", function (p) {
-    var n = nodes.get(p.nodes[0]);
-    if (n && n.title) { info.replaceChildren(n.title.cloneNode(true)); }
-  });
-  var box = document.getElementById("jalin-search"), status = document.getElementById("jalin-found");
-  function search() {
-    var q = box.value.trim().toLowerCase();
-    if (!q) { network.unselectAll(); status.textContent = ""; return; }
-    var hits = nodes.get({filter: function (n) { return (n.search || "").indexOf(q) !== -1; }})
-      .map(function (n) { return n.id; });
-    network.selectNodes(hits);
-    status.textContent = hits.length + " found";
-    if (hits.length) {
-      network.focus(hits[0], {scale: 1.2, animation: true});
-      var n = nodes.get(hits[0]); info.replaceChildren(n.title.cloneNode(true));
-    }
-  }
-  box.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { search(); } });
-  box.addEventListener("change", search);
-})();
-</script>
-"""
-
-
 def _toolbar(graph: nx.Graph, summary: VizSummary) -> str:
-    counts: dict[str, int] = {}
-    for _, data in graph.nodes(data=True):
-        counts[str(data.get("cls", ""))] = counts.get(str(data.get("cls", "")), 0) + 1
-    legend = " ".join(
-        f'<span style="color:{STYLES.get(c, _OTHER)[0]}">{STYLES.get(c, _OTHER)[2]}</span> '
-        f"{html.escape(c or 'other')} ({n})" for c, n in sorted(counts.items()))
-    names = "".join(f'<option value="{html.escape(str(d.get("label", n)))}">'
-                    for n, d in sorted(graph.nodes(data=True), key=lambda x: str(x[1].get("label", x[0]))))
-    shown = str(summary)
-    return (
-        '<div id="jalin-bar" style="font:14px sans-serif;padding:6px">'
-        '<input id="jalin-search" list="jalin-names" placeholder="Cari / search name…" style="width:18em"> '
-        f'<span id="jalin-found"></span> <datalist id="jalin-names">{names}</datalist>'
-        f'<div id="jalin-legend">{legend} · {html.escape(shown)}</div>'
-        '<div id="jalin-info" style="min-height:1.2em;color:#333"></div></div>'
-    )
-
-
-def _finish(page: str, toolbar: str, script: str) -> str:
-    page = _EXTERNAL.sub("", page)  # the template links bootstrap from a CDN even in in_line mode
-    page = re.sub(r"<center>\s*<h1>\s*</h1>\s*</center>", "", page)
-    page = re.sub(r"<!--(?:(?!-->).)*?node_modules.*?-->", "", page, flags=re.DOTALL)  # dead links to ../node_modules
-    if _EXTERNAL.search(page) or page.count("<body>") != 1 or "</body>" not in page:
-        raise OutputError("the pyvis template changed: cannot produce an offline HTML page")
-    page = page.replace('<meta charset="utf-8">', '<meta charset="utf-8">\n<title>Jalin graph</title>', 1)
-    page = page.replace("<body>", "<body>\n" + toolbar, 1)
-    head, _, tail = page.rpartition("</body>")
-    return "<!DOCTYPE html>\n" + head + script + "</body>" + tail
+    classes = Counter(str(data.get("cls", "")) for _, data in graph.nodes(data=True))
+    relations = Counter(_predicate(data) for _, _, data in graph.edges(data=True))
+    names = sorted(str(d.get("label", n)) for n, d in graph.nodes(data=True))
+    legend = [(c, n, STYLES.get(c, _OTHER)[0], STYLES.get(c, _OTHER)[2]) for c, n in sorted(classes.items())]
+    return _page.toolbar(legend, sorted(relations.items()), names, str(summary))
 
 
 def generate_html(ds_or_nx: Graph | nx.Graph, *, max_nodes: int | None = None, focus: str | None = None,
-                  depth: int = 1, physics_threshold: int = 1500) -> tuple[str, VizSummary]:
+                  depth: int = 1, physics_threshold: int = PHYSICS_THRESHOLD) -> tuple[str, VizSummary]:
     """The HTML page and its summary; nothing is written."""
     full = _as_networkx(ds_or_nx)
     graph, cut = select_nodes(full, max_nodes=max_nodes, focus=focus, depth=depth)
     physics = graph.number_of_nodes() <= physics_threshold
     summary = VizSummary(graph.number_of_nodes(), graph.number_of_edges(), cut, full.number_of_nodes(), physics)
     page = _network(graph, physics).generate_html()
-    script = _SCRIPT % {"cfg": _safe_json({"physics": physics, "wikidata": "https://www.wikidata.org/wiki/"})}
-    return _finish(page, _toolbar(graph, summary), script), summary
+    script = _page.script({"physics": physics, "wikidata": "https://www.wikidata.org/wiki/"})
+    return _page.finish(page, _toolbar(graph, summary), script), summary
 
 
 def write_html(ds_or_nx: Graph | nx.Graph, path: str | os.PathLike[str], *, max_nodes: int | None = None,
-               focus: str | None = None, depth: int = 1, physics_threshold: int = 1500) -> VizSummary:
+               focus: str | None = None, depth: int = 1, physics_threshold: int = PHYSICS_THRESHOLD) -> VizSummary:
     """Write the interactive view to ``path`` (UTF-8, atomically) and say what it shows."""
     page, summary = generate_html(ds_or_nx, max_nodes=max_nodes, focus=focus, depth=depth,
                                   physics_threshold=physics_threshold)

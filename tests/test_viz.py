@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from html import escape as html_escape
 from html.parser import HTMLParser
 
 import pytest
@@ -56,6 +57,12 @@ def _scripts(page: str) -> list[str]:
     return parser.bodies
 
 
+def _intact(scripts: list[str]) -> bool:
+    """pyvis' script (with the data) ends where it should; Jalin's own script calls its drawGraph()."""
+    return (len(scripts) == 4 and re.search(r"return network;\s*}\s*$", scripts[-2]) is not None
+            and "drawGraph();" not in scripts[-2] and scripts[-1].count("drawGraph();") == 1)
+
+
 @pytest.fixture(scope="module")
 def page_and_summary(tmp_path_factory):
     path = tmp_path_factory.mktemp("viz") / "g.html"
@@ -71,7 +78,7 @@ def test_page_is_self_contained_utf8(page_and_summary) -> None:
     assert "cdnjs" not in page and "jsdelivr" not in page and "unpkg" not in page
     assert "new vis.Network" in page  # vis-network itself is inlined
     scripts = _scripts(page)
-    assert len(scripts) == 4 and scripts[-2].rstrip().endswith("drawGraph();")
+    assert _intact(scripts)
 
 
 def test_page_has_legend_search_labels_and_physics_switch_off(page_and_summary) -> None:
@@ -96,7 +103,7 @@ def test_hostile_text_is_escaped(tmp_path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert" not in page
     scripts = _scripts(page)  # evidence "</script>" closed nothing early
-    assert len(scripts) == 4 and scripts[-2].rstrip().endswith("drawGraph();")
+    assert _intact(scripts)
     assert not EXTERNAL.search(page)
     nodes, edges = _datasets(page)
     evil = next(n for n in nodes if n["label"] == MALICIOUS)
@@ -155,3 +162,75 @@ def test_page_scripts_are_valid_javascript(tmp_path) -> None:
         path = tmp_path / f"s{i}.js"
         path.write_text(body, "utf-8")
         subprocess.run(["node", "--check", str(path)], check=True, capture_output=True, timeout=60)
+
+
+class _Inputs(HTMLParser):
+    """Attributes of every <input> and the names of every start tag, as a browser would parse them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inputs: list[dict] = []
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append(tag)
+        if tag == "input":
+            self.inputs.append(dict(attrs))
+
+
+def _inputs(page: str) -> _Inputs:
+    parser = _Inputs()
+    parser.feed(page)
+    return parser
+
+
+def _filters(page: str, kind: str) -> list[dict]:
+    return [i for i in _inputs(page).inputs if i.get("class") == f"jalin-{kind}"]
+
+
+def test_page_has_a_checked_filter_per_class_and_predicate_with_counts(page_and_summary) -> None:
+    page, _ = page_and_summary
+    classes = _filters(page, "cls")
+    assert [c["value"] for c in classes] == ["AIModel", "Country", "Event", "Location", "Organization", "Person"]
+    assert all(c["type"] == "checkbox" and "checked" in c for c in classes)
+    assert [c["id"] for c in classes] == [f"jalin-cls-{i}" for i in range(6)]
+    for label in ("Person (2)", "Organization (2)", "Country (1)", "AIModel (1)", "Location (1)", "Event (1)"):
+        assert label in page
+    relations = _filters(page, "rel")
+    assert [r["value"] for r in relations] == ["basedIn", "cooperatesWith", "develops", "leaderOf", "memberOf",
+                                               "orders"]
+    for label in ("basedIn (2)", "leaderOf (2)", "develops (1)", "orders (1)"):
+        assert label in page
+    nodes, edges = _datasets(page)
+    assert {n["cls"] for n in nodes} == {c["value"] for c in classes}
+    assert {e["pred"] for e in edges} == {r["value"] for r in relations} and all(e["pred"] == e["label"] for e in edges)
+    for hook in ('id="jalin-show-all"', 'id="jalin-visible"', "hidden: hide", "Object.create(null)"):
+        assert hook in page
+
+
+def test_filters_list_only_what_is_shown() -> None:
+    page, _ = viz.generate_html(sample_dataset(), focus="Putin")
+    assert [c["value"] for c in _filters(page, "cls")] == ["Country", "Person"]
+    assert [r["value"] for r in _filters(page, "rel")] == ["cooperatesWith", "leaderOf", "orders"]
+
+
+HOSTILE_CLASS = '"><img src=x onerror=alert(1)>'
+HOSTILE_PREDICATE = "</script><script>alert(2)</script>"
+
+
+def test_hostile_class_and_predicate_names_are_escaped_in_filters() -> None:
+    g = export.to_networkx(sample_dataset())
+    g.add_node("urn:x", label="X", cls=HOSTILE_CLASS, aliases="", wikidata="")
+    g.add_edge("urn:x", NAMES["putin"], key=HOSTILE_PREDICATE, predicate=HOSTILE_PREDICATE, label=HOSTILE_PREDICATE)
+    page, _ = viz.generate_html(g)
+    parsed = _inputs(page)
+    assert "img" not in parsed.tags and parsed.tags.count("script") == 4
+    hostile_cls = [c for c in _filters(page, "cls") if c["value"] == HOSTILE_CLASS]
+    hostile_rel = [r for r in _filters(page, "rel") if r["value"] == HOSTILE_PREDICATE]
+    assert len(hostile_cls) == len(hostile_rel) == 1  # the browser reads back the raw name as the value
+    assert all(re.fullmatch(r"jalin-(cls|rel)-\d+", i["id"]) for i in _filters(page, "cls") + _filters(page, "rel"))
+    assert html_escape(HOSTILE_CLASS) + " (1)" in page and html_escape(HOSTILE_PREDICATE) + " (1)" in page
+    scripts = _scripts(page)
+    assert _intact(scripts)
+    nodes, edges = _datasets(page)
+    assert any(n["cls"] == HOSTILE_CLASS for n in nodes) and any(e["pred"] == HOSTILE_PREDICATE for e in edges)
