@@ -68,6 +68,8 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
           workers: int = typer.Option(1, "--workers", min=1, max=1, help="Worker processes (1 for now)."),
           engine: str = typer.Option("local", "--engine", help="Execution engine (local)."),
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
+          max_doc_chars: int = typer.Option(1_000_000, "--max-doc-chars", min=1,
+                                            help="Longer documents are reported as failed, not parsed."),
           ) -> None:
     """Build an RDF knowledge graph from Indonesian documents."""
     _state["quiet"] = _state["quiet"] or quiet
@@ -90,7 +92,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
         format_for(html)
     onto = load_ontology(tuple(ontology))
     gaz = Gazetteer.load(tuple(gazetteer))
-    texts, parsed, failures = collect_inputs(inputs)
+    texts, parsed, failures = collect_inputs(inputs, max_chars=max_doc_chars)
     if not texts and not parsed and failures:
         _report(failures, "error", 1)
     for t in texts:
@@ -119,7 +121,9 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
 @app.command()
 def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories, .jsonl, or - for stdin"),
           output: Path = typer.Option(..., "-o", "--output", help="CoNLL-U file to write."),
-          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr.")) -> None:
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
+          max_doc_chars: int = typer.Option(1_000_000, "--max-doc-chars", min=1,
+                                            help="Longer documents are reported as failed, not parsed.")) -> None:
     """Run Stanza once and save the parse as CoNLL-U (build accepts it later)."""
     _state["quiet"] = _state["quiet"] or quiet
     from .conllu import write_conllu
@@ -128,7 +132,7 @@ def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
 
     if output.suffix.lower() != ".conllu":
         _fail(f"{output}: parse writes CoNLL-U; give an output ending in .conllu")
-    texts, parsed, failures = collect_inputs(inputs)
+    texts, parsed, failures = collect_inputs(inputs, max_chars=max_doc_chars)
     docs = documents(texts, parsed)
     write_conllu(docs, output)
     _say(f"{len(docs)} document(s), {sum(len(d.sentences) for d in docs)} sentences → {output}")

@@ -31,6 +31,8 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     try:
         with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})) as fh:
             yield fh
+            fh.flush()
+            os.fsync(fh.fileno())                # the bytes are on disk before the name points at them
         os.chmod(tmp, _default_mode(target))   # mkstemp makes 0600 files; outputs are ordinary files
         os.replace(tmp, target)
     except BaseException:

@@ -65,3 +65,21 @@ def _umask():
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_oversized_documents_fail_alone(tmp_path) -> None:
+    small, big = tmp_path / "small.txt", tmp_path / "big.txt"
+    small.write_text("Sberbank mengembangkan GigaChat.", encoding="utf-8")
+    big.write_text("kata " * 300, encoding="utf-8")
+    lines = tmp_path / "feed.jsonl"
+    lines.write_text('{"id": "ok", "text": "pendek"}\n{"id": "long", "text": "' + "x" * 2000 + '"}\n',
+                     encoding="utf-8")
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"a" * 5000)          # over 4x the limit in bytes: refused without reading
+    texts, _, failures = collect_inputs([str(small), str(big), str(lines), str(huge)], max_chars=1000)
+    assert [t.id for t in texts] == ["small", "ok"]
+    reasons = {f.id: f.reason for f in failures}
+    assert "1,500 characters, over the limit of 1,000" in reasons["big"]
+    assert "2,000 characters" in reasons["long"] and "--max-doc-chars" in reasons["long"]
+    assert any("5,000 bytes" in r for r in reasons.values())
+    assert len(collect_inputs([str(big)], max_chars=None)[0]) == 1
