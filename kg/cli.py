@@ -70,6 +70,9 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
           max_doc_chars: int = typer.Option(1_000_000, "--max-doc-chars", min=1,
                                             help="Longer documents are reported as failed, not parsed."),
+          cache: Optional[Path] = typer.Option(None, "--cache", help="Parse cache directory "
+                                               "(default: $JALIN_CACHE_DIR or ~/.cache/jalin/parses)."),
+          no_cache: bool = typer.Option(False, "--no-cache", help="Parse everything again; don't use or fill the cache."),
           ) -> None:
     """Build an RDF knowledge graph from Indonesian documents."""
     _state["quiet"] = _state["quiet"] or quiet
@@ -77,7 +80,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     from .gazetteer import Gazetteer
     from .inputs import collect_inputs
     from .ontology import load_ontology
-    from .pipeline import KnowledgeGraph, documents, extract
+    from .pipeline import KnowledgeGraph, extract
 
     if engine != "local":
         _fail(f"engine '{engine}' is not available in this version; use --engine local")
@@ -98,9 +101,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     for t in texts:
         if not t.text.strip():
             _say(f"warning: {t.id}: empty document, nothing to extract")
-    if any(t.text.strip() for t in texts):
-        _say(f"parsing {sum(1 for t in texts if t.text.strip())} document(s) with Stanza …")
-    docs = documents(texts, parsed)
+    docs = _parse_with_progress(texts, parsed, None if no_cache else cache or True, failures)
     kg_ = KnowledgeGraph(extract(docs, onto, gaz), tuple(failures))
     if output is not None:
         kg_.serialize(output)
@@ -118,6 +119,38 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
         _report(failures, "failed", 2)
 
 
+def _parse_with_progress(texts, parsed, cache, failures) -> list:
+    """Parse with a rich progress bar on stderr (documents, sentences/s, ETA) unless --quiet.
+
+    ``cache``: a directory, True for the default one, or None for no cache.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .pipeline import documents
+    store = None
+    if cache is not None:
+        from .cache import ParseCache, default_cache_dir, models_fingerprint
+        store = ParseCache(default_cache_dir() if cache is True else Path(cache), models_fingerprint())
+    total = sum(1 for t in texts if t.text.strip())
+    if _state["quiet"] or not total:
+        return documents(texts, parsed, cache=store, failures=failures)
+    import time
+    start, counts = time.monotonic(), {"sentences": 0}
+    with Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
+                  TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("parse", total=total, rate="")
+
+        def step(n_docs: int, n_sentences: int) -> None:
+            counts["sentences"] += n_sentences
+            rate = counts["sentences"] / max(time.monotonic() - start, 1e-6)
+            bar.update(task, advance=n_docs, rate=f"{rate:.0f} sentences/s")
+
+        docs = documents(texts, parsed, cache=store, progress=step, failures=failures)
+    took = time.monotonic() - start
+    _say(f"parsed {total} document(s), {counts['sentences']} sentences in {took:.1f} s")
+    return docs
+
+
 @app.command()
 def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories, .jsonl, or - for stdin"),
           output: Path = typer.Option(..., "-o", "--output", help="CoNLL-U file to write."),
@@ -128,12 +161,11 @@ def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     _state["quiet"] = _state["quiet"] or quiet
     from .conllu import write_conllu
     from .inputs import collect_inputs
-    from .pipeline import documents
 
     if output.suffix.lower() != ".conllu":
         _fail(f"{output}: parse writes CoNLL-U; give an output ending in .conllu")
     texts, parsed, failures = collect_inputs(inputs, max_chars=max_doc_chars)
-    docs = documents(texts, parsed)
+    docs = _parse_with_progress(texts, parsed, None, failures)
     write_conllu(docs, output)
     _say(f"{len(docs)} document(s), {sum(len(d.sentences) for d in docs)} sentences → {output}")
     if failures:

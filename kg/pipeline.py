@@ -23,7 +23,7 @@ from .ontology import Ontology, load_ontology
 from .relations import extract_relations
 from .types import Document, Entity, Relation
 
-__all__ = ["Extraction", "KnowledgeGraph", "extract", "build", "parse"]
+__all__ = ["Extraction", "KnowledgeGraph", "build", "extract", "parse"]
 
 log = logging.getLogger("kg")
 
@@ -76,17 +76,63 @@ def extract(docs: Sequence[Document], onto: Ontology | None = None, gaz: Gazette
     return Extraction(tuple(docs), entities, tuple(relations))
 
 
-def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32) -> list[Document]:
-    """Parse raw texts with the bundled (or given) Stanza pipeline, many documents per call."""
-    from .nlp import load_pipeline, parse_texts
-    if nlp is None:
-        nlp = load_pipeline()
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
+
+
+def _parse_isolated(nlp: Any, chunk: Sequence[RawText], failures: list[Failure] | None) -> list[Document]:
+    """Parse a batch in one Stanza call; if that fails, each document alone, so one document that
+    breaks the parser costs only itself (reported in ``failures``; raised when that is None)."""
+    from .nlp import parse_texts
+    try:
+        return parse_texts(nlp, [t.text for t in chunk], [t.id for t in chunk])
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:
+        if failures is None:
+            raise
+        if len(chunk) == 1:
+            failures.append(Failure(chunk[0].id, f"{chunk[0].id}: the parser failed ({_one_line(exc)})"))
+            return []
+        return [d for t in chunk for d in _parse_isolated(nlp, [t], failures)]
+
+
+def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, cache: Any = None,
+          progress: Any = None, failures: list[Failure] | None = None) -> list[Document]:
+    """Parse raw texts with the bundled (or given) Stanza pipeline, many documents per call.
+
+    ``cache`` (a :class:`kg.cache.ParseCache`) serves unchanged texts without loading the models;
+    ``progress(documents, sentences)`` is called as batches finish; with a ``failures`` list, a
+    document the parser chokes on is reported there and the others go on.
+    """
     out: list[Document] = []
-    for i in range(0, len(texts), batch_size):
-        chunk = texts[i:i + batch_size]
-        for raw, doc in zip(chunk, parse_texts(nlp, [t.text for t in chunk], [t.id for t in chunk])):
-            out.append(Document(doc.id, doc.text, doc.sentences, raw.source, raw.meta))
-    return out
+    todo: list[RawText] = []
+    for t in texts:
+        hit = cache.get(t.id, t.text, t.source, t.meta) if cache is not None else None
+        if hit is None:
+            todo.append(t)
+        else:
+            out.append(hit)
+    if out and progress is not None:
+        progress(len(out), sum(len(d.sentences) for d in out))
+    if todo and nlp is None:
+        from .nlp import load_pipeline
+        nlp = load_pipeline()
+    for i in range(0, len(todo), batch_size):
+        chunk = todo[i:i + batch_size]
+        by_id = {t.id: t for t in chunk}
+        parsed = _parse_isolated(nlp, chunk, failures)
+        for doc in parsed:
+            raw = by_id[doc.id]
+            doc = Document(doc.id, doc.text, doc.sentences, raw.source, raw.meta)
+            if cache is not None:
+                cache.put(doc)
+            out.append(doc)
+        if progress is not None:
+            progress(len(chunk), sum(len(d.sentences) for d in parsed))
+    order = {t.id: n for n, t in enumerate(texts)}
+    return sorted(out, key=lambda d: order[d.id])
 
 
 @dataclass
@@ -146,12 +192,24 @@ def _as_inputs(source: Any) -> tuple[list[RawText], list[Document], list[Failure
     return texts, parsed, failures
 
 
-def documents(texts: Sequence[RawText], parsed: Sequence[Document] = (), nlp: Any = None) -> list[Document]:
-    """Parsed documents in input order; empty texts become empty documents (with a warning)."""
+def documents(texts: Sequence[RawText], parsed: Sequence[Document] = (), nlp: Any = None, *,
+              cache: Any = None, progress: Any = None, failures: list[Failure] | None = None) -> list[Document]:
+    """Parsed documents in input order; empty texts become empty documents (with a warning).
+
+    Documents the parser failed on are left out and reported in ``failures`` (see :func:`parse`).
+    """
     todo = [t for t in texts if t.text.strip()]
-    by_id = {d.id: d for d in (parse(todo, nlp) if todo else [])}
+    failed: list[Failure] = []
+    done = parse(todo, nlp, cache=cache, progress=progress,
+                 failures=failed if failures is not None else None) if todo else []
+    by_id = {d.id: d for d in done}
+    bad = {f.id for f in failed}
+    if failures is not None:
+        failures.extend(failed)
     out = []
     for t in texts:
+        if t.id in bad:
+            continue
         if t.id not in by_id:
             log.warning("%s: empty document, nothing to extract", t.id)
         out.append(by_id.get(t.id) or Document(t.id, t.text, (), t.source, t.meta))

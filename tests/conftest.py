@@ -12,6 +12,13 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_parse_cache(tmp_path_factory):
+    """CLI runs in tests use their own parse cache, never the user's ~/.cache/jalin."""
+    import os
+    os.environ["JALIN_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse_cache"))
+
+
 @pytest.fixture(scope="session")
 def seed_path() -> Path:
     return ROOT / "examples" / "seed.txt"
