@@ -249,6 +249,17 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold annotations (.jsonl, se
     sys.stdout.write(evaluate_extraction(docs, extractions, lenient=not strict).text())
 
 
+@app.command()
+def push(source: Path = typer.Argument(..., help="Store directory or RDF file (.trig/.nq keep one graph per document)."),
+         endpoint: str = typer.Option(..., "--endpoint", help="Graph Store Protocol URL, e.g. http://host:7878/store "
+                                      "(Oxigraph), http://host:3030/ds/data (Fuseki)."),
+         graph: Optional[str] = typer.Option(None, "--graph", help="Put everything into this one graph instead.")
+         ) -> None:
+    """Load a build into an existing triple store (credentials from JALIN_ENDPOINT_* variables)."""
+    from .push import push as run_push
+    _say(str(run_push(source, endpoint, graph)))
+
+
 @models_app.command("info")
 def models_info(resources_dir: Optional[Path] = typer.Option(None, "--dir", help="Stanza resources directory.")) -> None:
     """Show which model serves each processor, and its dev scores."""
