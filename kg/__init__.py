@@ -9,13 +9,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import InputError, KgError, ModelUnavailableError, OntologyError, OutputError, QueryError
+from .errors import (InputError, KgError, ModelUnavailableError, OntologyError, OutputError, ParseError,
+                     QueryError)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "build", "extract", "KnowledgeGraph", "Extraction", "nlp",
-    "KgError", "InputError", "OutputError", "QueryError", "OntologyError", "ModelUnavailableError",
+    "KgError", "InputError", "OutputError", "QueryError", "OntologyError", "ModelUnavailableError", "ParseError",
     "__version__",
 ]
 

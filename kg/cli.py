@@ -65,7 +65,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
                                                "(documents' facts replaced, nothing duplicated)."),
           ontology: List[Path] = typer.Option([], "--ontology", help="Extra ontology .ttl (cues, properties)."),
           gazetteer: List[Path] = typer.Option([], "--gazetteer", help="Extra gazetteer .tsv."),
-          workers: int = typer.Option(1, "--workers", min=1, max=1, help="Worker processes (1 for now)."),
+          workers: int = typer.Option(1, "--workers", min=1, help="Parser processes (each loads the models once)."),
           engine: str = typer.Option("local", "--engine", help="Execution engine (local)."),
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
           max_doc_chars: int = typer.Option(1_000_000, "--max-doc-chars", min=1,
@@ -101,7 +101,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     for t in texts:
         if not t.text.strip():
             _say(f"warning: {t.id}: empty document, nothing to extract")
-    docs = _parse_with_progress(texts, parsed, None if no_cache else cache or True, failures)
+    docs = _parse_with_progress(texts, parsed, None if no_cache else cache or True, failures, workers)
     kg_ = KnowledgeGraph(extract(docs, onto, gaz), tuple(failures))
     if output is not None:
         kg_.serialize(output)
@@ -119,7 +119,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
         _report(failures, "failed", 2)
 
 
-def _parse_with_progress(texts, parsed, cache, failures) -> list:
+def _parse_with_progress(texts, parsed, cache, failures, workers: int = 1) -> list:
     """Parse with a rich progress bar on stderr (documents, sentences/s, ETA) unless --quiet.
 
     ``cache``: a directory, True for the default one, or None for no cache.
@@ -133,7 +133,7 @@ def _parse_with_progress(texts, parsed, cache, failures) -> list:
         store = ParseCache(default_cache_dir() if cache is True else Path(cache), models_fingerprint())
     total = sum(1 for t in texts if t.text.strip())
     if _state["quiet"] or not total:
-        return documents(texts, parsed, cache=store, failures=failures)
+        return documents(texts, parsed, cache=store, failures=failures, workers=workers)
     import time
     start, counts = time.monotonic(), {"sentences": 0}
     with Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
@@ -145,7 +145,7 @@ def _parse_with_progress(texts, parsed, cache, failures) -> list:
             rate = counts["sentences"] / max(time.monotonic() - start, 1e-6)
             bar.update(task, advance=n_docs, rate=f"{rate:.0f} sentences/s")
 
-        docs = documents(texts, parsed, cache=store, progress=step, failures=failures)
+        docs = documents(texts, parsed, cache=store, progress=step, failures=failures, workers=workers)
     took = time.monotonic() - start
     _say(f"parsed {total} document(s), {counts['sentences']} sentences in {took:.1f} s")
     return docs
@@ -184,7 +184,12 @@ def query(source: Path = typer.Argument(..., help="RDF file or store directory."
     if fmt not in ("table", "csv", "tsv", "json"):
         _fail(f"unknown format '{fmt}'; use table, csv, tsv or json")
     text = read_query_file(file) if file is not None else sparql
-    result = run_query(source, text)
+    try:
+        result = run_query(source, text)
+    except KgError as exc:
+        if file is not None and str(exc).startswith("invalid SPARQL"):
+            _fail(f"{file}: {exc}")         # name the query file, as every other error names its input
+        raise
     sys.stdout.write(format_result(result, fmt))
     if not format_result(result, fmt).endswith("\n"):
         sys.stdout.write("\n")
@@ -244,6 +249,8 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold annotations (.jsonl, se
     from .inputs import RawText
     from .pipeline import extract, parse as run_parse
     docs = read_gold(gold)
+    if not docs:
+        _fail(f"{gold}: no gold records; give one JSON object per line (see shared/gold/README.md)")
     parsed = run_parse([RawText(d.id, d.text) for d in docs])
     extractions = [extract([p]) for p in parsed]
     sys.stdout.write(evaluate_extraction(docs, extractions, lenient=not strict).text())
@@ -288,14 +295,22 @@ def main(argv: Optional[List[str]] = None) -> None:
     except KgError as exc:
         if _state["debug"]:
             raise
-        err.print("error: " + str(exc).splitlines()[0] if str(exc) else type(exc).__name__, markup=False)
+        err.print("error: " + (str(exc).splitlines()[0] if str(exc) else type(exc).__name__), markup=False)
         sys.exit(1)
     except (typer.Abort, KeyboardInterrupt):
         err.print("interrupted", markup=False)
         sys.exit(130)
     except Exception as exc:  # usage errors (typer's click) and anything unexpected
         show = getattr(exc, "show", None)
-        if callable(show) and hasattr(exc, "exit_code"):      # a click/typer usage error: its own message
+        if type(exc).__name__ == "NoArgsIsHelpError" and callable(show):   # bare `jalin` or `jalin models`
+            show()
+            sys.exit(exc.exit_code)
+        if callable(show) and hasattr(exc, "format_message"):   # a click/typer usage error: one line, exit 1
+            ctx = getattr(exc, "ctx", None)
+            where = f"; see `{ctx.command_path} --help`" if ctx is not None else ""
+            err.print(f"error: {' '.join(exc.format_message().split()).rstrip('.')}{where}", markup=False)
+            sys.exit(1)
+        if callable(show) and hasattr(exc, "exit_code"):      # other click exceptions: their own message
             show()
             sys.exit(exc.exit_code or 1)
         if type(exc).__name__ == "Exit" and hasattr(exc, "exit_code"):

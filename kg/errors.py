@@ -6,7 +6,8 @@ else is a bug and keeps its traceback only under ``--debug``.
 
 from __future__ import annotations
 
-__all__ = ["KgError", "InputError", "ModelUnavailableError", "OutputError", "QueryError", "OntologyError"]
+__all__ = ["InputError", "KgError", "ModelUnavailableError", "OntologyError", "OutputError", "ParseError",
+           "QueryError"]
 
 
 class KgError(Exception):
@@ -31,3 +32,7 @@ class OntologyError(KgError):
 
 class ModelUnavailableError(KgError):
     """A Stanza model file is missing or corrupt; the message names the file."""
+
+
+class ParseError(KgError):
+    """The parser failed on a document (in a batch, only that document is reported)."""

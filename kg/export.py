@@ -52,7 +52,7 @@ def format_for(path: str | os.PathLike[str]) -> str:
     try:
         return FORMATS[ext]
     except KeyError:
-        raise OutputError(f"unknown output extension '{ext}'; use one of {', '.join(FORMATS)}") from None
+        raise OutputError(f"{path}: unknown output extension '{ext}'; use one of {', '.join(FORMATS)}") from None
 
 
 def _resolve_format(path: str | os.PathLike[str], fmt: str | None) -> str:
@@ -125,6 +125,26 @@ def _sorted_dataset(ds: Graph) -> Dataset:
     return out
 
 
+def _generate_trig(ds: Graph) -> str:
+    """TriG with graphs in sorted order: rdflib's serializer walks its store's graphs in an order
+    that changes from run to run (it is set-based), so each graph is written on its own."""
+    by_graph: dict[URIRef, list] = defaultdict(list)
+    for s, p, o, name in _quads(ds):
+        by_graph[name].append((s, p, o))
+    prefixes: set[str] = set()
+    blocks = []
+    for name in sorted(by_graph, key=_term_key):
+        one = Dataset()
+        _bind(one)
+        target = one.default_graph if name == _DEFAULT_GRAPH else one.graph(name)
+        for triple in sorted(set(by_graph[name]), key=_triple_key):
+            target.add(triple)
+        lines = one.serialize(format="trig").split("\n")
+        prefixes.update(ln for ln in lines if ln.startswith("@prefix"))
+        blocks.append("\n".join(ln for ln in lines if not ln.startswith("@prefix")).strip("\n"))
+    return "\n".join(sorted(prefixes)) + "\n\n" + "\n\n".join(blocks) + "\n"
+
+
 def _sort_jsonld(text: str) -> str:
     data = json.loads(text)
     nodes = data.get("@graph", data) if isinstance(data, dict) else data
@@ -148,7 +168,7 @@ def generate_rdf(ds: Graph, fmt: str) -> str:
     if fmt == "json-ld":
         context = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
         return _sort_jsonld(graph.serialize(format="json-ld", context=context, auto_compact=True))
-    text = graph.serialize(format=fmt)
+    text = _generate_trig(ds) if fmt == "trig" else graph.serialize(format=fmt)
     if fmt in ("nt", "nquads"):  # line formats: one statement a line, sorted
         # split on "\n" only: str.splitlines would also cut at U+2028 etc. inside literals
         text = "".join(sorted(line + "\n" for line in text.split("\n") if line.strip()))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .coref import resolve_coref
+from .errors import ParseError
 from .entities import EntityTable, mention_index, resolve_entities
 from .gazetteer import Gazetteer
 from .graph import build_dataset
@@ -99,12 +100,13 @@ def _parse_isolated(nlp: Any, chunk: Sequence[RawText], failures: list[Failure] 
 
 
 def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, cache: Any = None,
-          progress: Any = None, failures: list[Failure] | None = None) -> list[Document]:
+          progress: Any = None, failures: list[Failure] | None = None, workers: int = 1) -> list[Document]:
     """Parse raw texts with the bundled (or given) Stanza pipeline, many documents per call.
 
     ``cache`` (a :class:`kg.cache.ParseCache`) serves unchanged texts without loading the models;
     ``progress(documents, sentences)`` is called as batches finish; with a ``failures`` list, a
-    document the parser chokes on is reported there and the others go on.
+    document the parser chokes on is reported there and the others go on. ``workers`` > 1 parses
+    in that many processes with the bundled pipeline (``nlp`` must then be None).
     """
     out: list[Document] = []
     todo: list[RawText] = []
@@ -116,13 +118,25 @@ def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, ca
             out.append(hit)
     if out and progress is not None:
         progress(len(out), sum(len(d.sentences) for d in out))
-    if todo and nlp is None:
-        from .nlp import load_pipeline
-        nlp = load_pipeline()
-    for i in range(0, len(todo), batch_size):
-        chunk = todo[i:i + batch_size]
+    if workers > 1:   # enough batches to keep every worker busy
+        batch_size = max(1, min(batch_size, -(-len(todo) // workers)))
+    chunks = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
+    if workers > 1 and nlp is not None:
+        raise ValueError("workers > 1 load their own bundled pipeline; pass nlp=None")
+    if workers > 1 and len(chunks) > 1:
+        from .workers import parse_in_workers
+        results = parse_in_workers(chunks, min(workers, len(chunks)))
+    else:
+        if chunks and nlp is None:
+            from .nlp import load_pipeline
+            nlp = load_pipeline()
+        results = ((chunk, _parse_isolated(nlp, chunk, failures), []) for chunk in chunks)
+    for chunk, parsed, failed in results:
+        if failed and failures is None:
+            raise ParseError(failed[0].reason)
+        if failures is not None:
+            failures.extend(failed)
         by_id = {t.id: t for t in chunk}
-        parsed = _parse_isolated(nlp, chunk, failures)
         for doc in parsed:
             raw = by_id[doc.id]
             doc = Document(doc.id, doc.text, doc.sentences, raw.source, raw.meta)
@@ -193,14 +207,15 @@ def _as_inputs(source: Any) -> tuple[list[RawText], list[Document], list[Failure
 
 
 def documents(texts: Sequence[RawText], parsed: Sequence[Document] = (), nlp: Any = None, *,
-              cache: Any = None, progress: Any = None, failures: list[Failure] | None = None) -> list[Document]:
+              cache: Any = None, progress: Any = None, failures: list[Failure] | None = None,
+              workers: int = 1) -> list[Document]:
     """Parsed documents in input order; empty texts become empty documents (with a warning).
 
     Documents the parser failed on are left out and reported in ``failures`` (see :func:`parse`).
     """
     todo = [t for t in texts if t.text.strip()]
     failed: list[Failure] = []
-    done = parse(todo, nlp, cache=cache, progress=progress,
+    done = parse(todo, nlp, cache=cache, progress=progress, workers=workers,
                  failures=failed if failures is not None else None) if todo else []
     by_id = {d.id: d for d in done}
     bad = {f.id for f in failed}

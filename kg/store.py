@@ -30,6 +30,10 @@ from .namespaces import RES
 __all__ = ["StoreSummary", "check_target", "check_unlocked", "is_store", "open_store", "reader_lock", "to_oxigraph", "write_store"]
 
 _DOCUMENT_GRAPHS = str(RES["graph/document/"])     # kg.namespaces.graph_iri
+# Stores this process opened for writing. POSIX record locks belong to the process and closing
+# *any* descriptor of the LOCK file drops them all, RocksDB's own included, so this process must
+# not probe the lock of a store it writes itself.
+_WRITING: set[Path] = set()
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ def check_unlocked(path: str | os.PathLike[str]) -> None:
     build or ``jalin serve --writable`` apart from a free store, without opening the database.
     """
     lock = Path(path) / "LOCK"
-    if not lock.exists():
+    if not lock.exists() or Path(path).resolve() in _WRITING:
         return
     try:
         fd = os.open(lock, os.O_RDWR)
@@ -102,6 +106,9 @@ def reader_lock(path: str | os.PathLike[str]) -> Iterator[None]:
     a concurrent ``jalin build --store`` fail cleanly ("locked") instead of corrupting reads.
     """
     lock = Path(path) / "LOCK"
+    if Path(path).resolve() in _WRITING:
+        yield                               # our own writer: probing would release its lock
+        return
     try:
         fd = os.open(lock, os.O_RDONLY)
     except OSError:
@@ -124,7 +131,9 @@ def open_store(path: str | os.PathLike[str]) -> ox.Store:
     check_target(p)
     try:
         p.mkdir(parents=True, exist_ok=True)
-        return ox.Store(str(p))
+        store = ox.Store(str(p))
+        _WRITING.add(p.resolve())
+        return store
     except OSError as exc:
         text = " ".join(str(exc).split())
         if "lock" in text.lower():
@@ -157,23 +166,30 @@ def write_store(ds, path: str | os.PathLike[str], documents: Iterable[str] = ())
     """
     store = open_store(path)
     try:
-        before = len(store)
-        graphs = _by_graph(to_oxigraph(ds))
-        entities = [q for g, qs in graphs.items() if not _is_document_graph(g) for q in qs]
-        store.extend(entities)                     # merge: a set, so nothing is duplicated
-        names = {g for g in graphs if _is_document_graph(g)} | {ox.NamedNode(d) for d in documents}
-        replaced = 0
-        for g in sorted(names, key=lambda n: n.value):
-            if store.contains_named_graph(g):
-                replaced += 1
-                store.clear_graph(g)
-            else:
-                store.add_graph(g)
-            store.extend(graphs.get(g, []))
-        store.flush()
-        return StoreSummary(str(path), len(names), replaced, before, len(store))
+        return _write(store, ds, str(path), documents)
     except OSError as exc:
         raise OutputError(f"{path}: writing the store failed: {' '.join(str(exc).split())}") from None
+    finally:
+        del store                                  # closes the database and its lock…
+        _WRITING.discard(Path(path).resolve())     # …so probing it is safe again
+
+
+def _write(store: ox.Store, ds, path: str, documents: Iterable[str]) -> StoreSummary:
+    before = len(store)
+    graphs = _by_graph(to_oxigraph(ds))
+    entities = [q for g, qs in graphs.items() if not _is_document_graph(g) for q in qs]
+    store.extend(entities)                         # merge: a set, so nothing is duplicated
+    names = {g for g in graphs if _is_document_graph(g)} | {ox.NamedNode(d) for d in documents}
+    replaced = 0
+    for g in sorted(names, key=lambda n: n.value):
+        if store.contains_named_graph(g):
+            replaced += 1
+            store.clear_graph(g)
+        else:
+            store.add_graph(g)
+        store.extend(graphs.get(g, []))            # one transaction per document graph
+    store.flush()
+    return StoreSummary(path, len(names), replaced, before, len(store))
 
 
 def _is_document_graph(g) -> bool:
