@@ -9,15 +9,32 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import (InputError, KgError, ModelUnavailableError, OntologyError, OutputError, ParseError,
-                     QueryError)
+from .errors import (
+    InputError,
+    KgError,
+    ModelUnavailableError,
+    OntologyError,
+    OutputError,
+    ParseError,
+    QueryError,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "build", "extract", "KnowledgeGraph", "Extraction", "nlp",
-    "KgError", "InputError", "OutputError", "QueryError", "OntologyError", "ModelUnavailableError", "ParseError",
+    "Extraction",
+    "InputError",
+    "KgError",
+    "KnowledgeGraph",
+    "ModelUnavailableError",
+    "OntologyError",
+    "OutputError",
+    "ParseError",
+    "QueryError",
     "__version__",
+    "build",
+    "extract",
+    "nlp",
 ]
 
 _LAZY = {"build": "pipeline", "extract": "pipeline", "KnowledgeGraph": "pipeline", "Extraction": "pipeline"}

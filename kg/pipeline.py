@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .coref import resolve_coref
-from .errors import ParseError
 from .entities import EntityTable, mention_index, resolve_entities
+from .errors import ParseError
 from .gazetteer import Gazetteer
 from .graph import build_dataset
 from .inputs import Failure, RawText, collect_inputs
