@@ -19,7 +19,7 @@ from .errors import OutputError
 from .io import atomic_write
 from .types import Document, Sentence, Word
 
-__all__ = ["ParseCache", "default_cache_dir", "models_fingerprint"]
+__all__ = ["ParseCache", "decode_sentences", "default_cache_dir", "encode_sentences", "models_fingerprint"]
 
 _FORMAT = 1   # bump when the entry layout changes
 
@@ -53,6 +53,19 @@ def _sentence(s: Sentence) -> dict:
     return {"i": s.index, "t": s.text, "s": s.start_char, "e": s.end_char, "w": [_word(w) for w in s.words]}
 
 
+def encode_sentences(doc: Document) -> str:
+    """A document's parse as compact JSON (cache entries, and parses shipped back from Ray actors)."""
+    return json.dumps({"sentences": [_sentence(s) for s in doc.sentences]}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def decode_sentences(data: str) -> tuple[Sentence, ...]:
+    """The inverse of :func:`encode_sentences`; ValueError/KeyError/TypeError on damaged data."""
+    return tuple(Sentence(index=s["i"], text=s["t"], start_char=s["s"], end_char=s["e"],
+                          words=tuple(Word(*w) for w in s["w"]))
+                 for s in json.loads(data)["sentences"])
+
+
 @dataclass(frozen=True)
 class ParseCache:
     """Parses on disk under ``root/<fingerprint>/<hh>/<hash>.json``."""
@@ -69,11 +82,7 @@ class ParseCache:
         """The cached parse of ``text`` as a document with this id, source and metadata; or None."""
         path = self._path(text)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            sentences = tuple(
-                Sentence(index=s["i"], text=s["t"], start_char=s["s"], end_char=s["e"],
-                         words=tuple(Word(*w) for w in s["w"]))
-                for s in data["sentences"])
+            sentences = decode_sentences(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, KeyError, TypeError):
             return None
         return Document(doc_id, text, sentences, source, meta)
@@ -84,7 +93,6 @@ class ParseCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with atomic_write(path) as fh:
-                json.dump({"sentences": [_sentence(s) for s in doc.sentences]}, fh, ensure_ascii=False,
-                          separators=(",", ":"))
+                fh.write(encode_sentences(doc))
         except (OSError, OutputError):
             pass

@@ -66,7 +66,9 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
           ontology: List[Path] = typer.Option([], "--ontology", help="Extra ontology .ttl (cues, properties)."),
           gazetteer: List[Path] = typer.Option([], "--gazetteer", help="Extra gazetteer .tsv."),
           workers: int = typer.Option(1, "--workers", min=1, help="Parser processes (each loads the models once)."),
-          engine: str = typer.Option("local", "--engine", help="Execution engine (local)."),
+          engine: str = typer.Option("local", "--engine", help="local, or ray (extra 'distributed')."),
+          ray_address: Optional[str] = typer.Option(None, "--ray-address", help="Join this Ray cluster "
+                                                    "(e.g. auto, ray://head:10001); default: a local Ray."),
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
           max_doc_chars: int = typer.Option(1_000_000, "--max-doc-chars", min=1,
                                             help="Longer documents are reported as failed, not parsed."),
@@ -82,8 +84,8 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     from .ontology import load_ontology
     from .pipeline import KnowledgeGraph, extract
 
-    if engine != "local":
-        _fail(f"engine '{engine}' is not available in this version; use --engine local")
+    if engine not in ("local", "ray"):
+        _fail(f"unknown engine '{engine}'; use --engine local or --engine ray")
     if output is None and store is None:
         _fail("say where the graph goes: -o FILE, --store DIR, or both")
     if output is not None:
@@ -101,7 +103,8 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     for t in texts:
         if not t.text.strip():
             _say(f"warning: {t.id}: empty document, nothing to extract")
-    docs = _parse_with_progress(texts, parsed, None if no_cache else cache or True, failures, workers)
+    docs = _parse_with_progress(texts, parsed, None if no_cache else cache or True, failures, workers,
+                                engine=engine, ray_address=ray_address)
     kg_ = KnowledgeGraph(extract(docs, onto, gaz), tuple(failures))
     if output is not None:
         kg_.serialize(output)
@@ -119,7 +122,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
         _report(failures, "failed", 2)
 
 
-def _parse_with_progress(texts, parsed, cache, failures, workers: int = 1) -> list:
+def _parse_with_progress(texts, parsed, cache, failures, workers: int = 1, **engine) -> list:
     """Parse with a rich progress bar on stderr (documents, sentences/s, ETA) unless --quiet.
 
     ``cache``: a directory, True for the default one, or None for no cache.
@@ -133,7 +136,7 @@ def _parse_with_progress(texts, parsed, cache, failures, workers: int = 1) -> li
         store = ParseCache(default_cache_dir() if cache is True else Path(cache), models_fingerprint())
     total = sum(1 for t in texts if t.text.strip())
     if _state["quiet"] or not total:
-        return documents(texts, parsed, cache=store, failures=failures, workers=workers)
+        return documents(texts, parsed, cache=store, failures=failures, workers=workers, **engine)
     import time
     start, counts = time.monotonic(), {"sentences": 0}
     with Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
@@ -145,7 +148,7 @@ def _parse_with_progress(texts, parsed, cache, failures, workers: int = 1) -> li
             rate = counts["sentences"] / max(time.monotonic() - start, 1e-6)
             bar.update(task, advance=n_docs, rate=f"{rate:.0f} sentences/s")
 
-        docs = documents(texts, parsed, cache=store, progress=step, failures=failures, workers=workers)
+        docs = documents(texts, parsed, cache=store, progress=step, failures=failures, workers=workers, **engine)
     took = time.monotonic() - start
     _say(f"parsed {total} document(s), {counts['sentences']} sentences in {took:.1f} s")
     return docs

@@ -100,13 +100,15 @@ def _parse_isolated(nlp: Any, chunk: Sequence[RawText], failures: list[Failure] 
 
 
 def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, cache: Any = None,
-          progress: Any = None, failures: list[Failure] | None = None, workers: int = 1) -> list[Document]:
+          progress: Any = None, failures: list[Failure] | None = None, workers: int = 1,
+          engine: str = "local", ray_address: str | None = None) -> list[Document]:
     """Parse raw texts with the bundled (or given) Stanza pipeline, many documents per call.
 
     ``cache`` (a :class:`kg.cache.ParseCache`) serves unchanged texts without loading the models;
     ``progress(documents, sentences)`` is called as batches finish; with a ``failures`` list, a
     document the parser chokes on is reported there and the others go on. ``workers`` > 1 parses
-    in that many processes with the bundled pipeline (``nlp`` must then be None).
+    in that many processes with the bundled pipeline (``nlp`` must then be None); ``engine="ray"``
+    parses on Ray actors instead (see :mod:`kg.ray_engine`).
     """
     out: list[Document] = []
     todo: list[RawText] = []
@@ -123,7 +125,10 @@ def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, ca
     chunks = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
     if workers > 1 and nlp is not None:
         raise ValueError("workers > 1 load their own bundled pipeline; pass nlp=None")
-    if workers > 1 and len(chunks) > 1:
+    if engine == "ray" and todo:
+        from .ray_engine import parse_with_ray
+        results = [(todo, *parse_with_ray(todo, workers=workers, batch_size=batch_size, address=ray_address))]
+    elif workers > 1 and len(chunks) > 1:
         from .workers import parse_in_workers
         results = parse_in_workers(chunks, min(workers, len(chunks)))
     else:
@@ -208,14 +213,14 @@ def _as_inputs(source: Any) -> tuple[list[RawText], list[Document], list[Failure
 
 def documents(texts: Sequence[RawText], parsed: Sequence[Document] = (), nlp: Any = None, *,
               cache: Any = None, progress: Any = None, failures: list[Failure] | None = None,
-              workers: int = 1) -> list[Document]:
+              workers: int = 1, engine: str = "local", ray_address: str | None = None) -> list[Document]:
     """Parsed documents in input order; empty texts become empty documents (with a warning).
 
     Documents the parser failed on are left out and reported in ``failures`` (see :func:`parse`).
     """
     todo = [t for t in texts if t.text.strip()]
     failed: list[Failure] = []
-    done = parse(todo, nlp, cache=cache, progress=progress, workers=workers,
+    done = parse(todo, nlp, cache=cache, progress=progress, workers=workers, engine=engine, ray_address=ray_address,
                  failures=failed if failures is not None else None) if todo else []
     by_id = {d.id: d for d in done}
     bad = {f.id for f in failed}
