@@ -88,13 +88,16 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
         _fail(f"unknown engine '{engine}'; use --engine local or --engine ray")
     if output is None and store is None:
         _fail("say where the graph goes: -o FILE, --store DIR, or both")
+    from .io import check_output
     if output is not None:
-        format_for(output)                  # unknown extension: fail before any parsing
+        format_for(output)                  # unknown extension or unwritable place: fail before parsing
+        check_output(output)
     if store is not None:
         from .store import check_target
         check_target(store)                 # not a store, or locked: fail before any parsing
     if html is not None:
         format_for(html)
+        check_output(html)
     onto = load_ontology(tuple(ontology))
     gaz = Gazetteer.load(tuple(gazetteer))
     texts, parsed, failures = collect_inputs(inputs, max_chars=max_doc_chars)
@@ -168,6 +171,8 @@ def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     if output.suffix.lower() != ".conllu":
         _fail(f"{output}: parse writes CoNLL-U; give an output ending in .conllu")
     texts, parsed, failures = collect_inputs(inputs, max_chars=max_doc_chars)
+    if not texts and not parsed and failures:
+        _report(failures, "error", 1)       # nothing usable: write nothing
     docs = _parse_with_progress(texts, parsed, None, failures)
     write_conllu(docs, output)
     _say(f"{len(docs)} document(s), {sum(len(d.sentences) for d in docs)} sentences → {output}")

@@ -72,8 +72,17 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
+_GOLD_SHAPE = ('each line needs {"id", "text", "entities": [{"name", "type", "aliases"}], '
+               '"relations": [{"subject", "relation", "object"}]}')
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
+
+
 def read_gold(path: str | Path) -> list[GoldDoc]:
-    """Read a gold JSONL file; unknown types or relation names are one-line InputErrors."""
+    """Read a gold JSONL file; malformed lines, unknown types or relation names, and relations
+    between names the line does not list as entities are one-line InputErrors."""
     docs = []
     for lineno, line in enumerate(read_text_file(path).splitlines(), 1):
         if not line.strip():
@@ -81,17 +90,29 @@ def read_gold(path: str | Path) -> list[GoldDoc]:
         where = f"{path}:{lineno}"
         try:
             obj = json.loads(line)
+        except ValueError as exc:
+            raise InputError(f"{where}: malformed JSON ({getattr(exc, 'msg', exc)}); {_GOLD_SHAPE}") from None
+        try:
             ents = tuple((e["name"], e["type"], tuple(e.get("aliases") or ())) for e in obj["entities"])
             rels = tuple((r["subject"], r["relation"], r["object"]) for r in obj["relations"])
             doc = GoldDoc(str(obj["id"]), obj["text"], ents, rels)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{where}: not a gold record ({type(exc).__name__}: {exc})") from None
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise InputError(f"{where}: not a gold record ({type(exc).__name__}: {exc}); {_GOLD_SHAPE}") from None
+        if not isinstance(doc.text, str) or not all(_strings(e[:2]) and _strings(e[2]) for e in ents) \
+                or not all(_strings(r) for r in rels):
+            raise InputError(f"{where}: not a gold record (text, names, types and relations must be strings); "
+                             f"{_GOLD_SHAPE}")
         for _, t, _ in ents:
             if t not in CLASSES:
                 raise InputError(f"{where}: unknown entity type '{t}'; use one of {', '.join(CLASSES)}")
-        for _, r, _ in rels:
+        names = {n for n, _, _ in ents}
+        for s, r, o in rels:
             if r not in PROPERTIES:
                 raise InputError(f"{where}: unknown relation '{r}'; use one of {', '.join(PROPERTIES)}")
+            for name in (s, o):
+                if name not in names:
+                    raise InputError(f"{where}: relation {s} {r} {o} names '{name}', which is not in this "
+                                     "line's entities; add it there or use its canonical name")
         docs.append(doc)
     return docs
 

@@ -7,6 +7,7 @@ unreadable document must be reported, never cost the others.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from .conllu import read_conllu
 from .errors import InputError
-from .io import read_text_file
+from .io import decode_text, read_text_file
 from .types import Document
 
 __all__ = ["RawText", "Failure", "collect_inputs", "MAX_DOC_CHARS"]
@@ -26,6 +27,7 @@ MAX_DOC_CHARS = 1_000_000
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 KNOWN_SUFFIXES = TEXT_SUFFIXES + (".jsonl", ".conllu")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,19 @@ def _jsonl(path: Path, text: str) -> Iterator[RawText | Failure]:
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             yield Failure(where, f'{where}: each line needs an object with a "text" string')
             continue
+        bad = next((k for k in ("id", "text", "url", "date", "title") if _SURROGATE.search(str(obj.get(k) or ""))), None)
+        if bad is not None:   # JSON "\ud800" escapes decode to lone surrogates, which no output can encode
+            yield Failure(where, f'{where}: "{bad}" holds an unpaired surrogate escape (\\uD800-\\uDFFF), '
+                                 "not valid Unicode; fix the exporter that wrote it")
+            continue
         doc_id = str(obj.get("id") or f"{path.stem}-{lineno}")
         meta = tuple((k, str(obj[k])) for k in ("url", "date", "title") if obj.get(k))
         yield RawText(doc_id, obj["text"], str(obj.get("url") or where), meta)
+
+
+def _name(text: str) -> str:
+    """A path as valid Unicode: undecodable bytes in file names (os.fsdecode's surrogates) become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if _SURROGATE.search(text) else text
 
 
 def _expand(arg: str) -> Iterator[Path | str]:
@@ -105,9 +117,20 @@ def collect_inputs(args: Sequence[str], stdin: Iterable[str] | None = None,
             texts.append(raw)
 
     for arg in args:
+        found = False
         for item in _expand(arg):
+            found = True
             if item == "-":
-                data = "".join(stdin if stdin is not None else sys.stdin)
+                try:
+                    if stdin is not None:
+                        data = "".join(stdin)
+                    elif hasattr(sys.stdin, "buffer"):     # bytes, so bad encodings are reported as for files
+                        data = decode_text(sys.stdin.buffer.read(), "stdin")
+                    else:                                   # a text stream put in place (notebooks, tests)
+                        data = sys.stdin.read()
+                except InputError as exc:
+                    failures.append(Failure("stdin", str(exc)))
+                    continue
                 add(RawText(unique("stdin"), data, "stdin"), "stdin")
                 continue
             path = item
@@ -117,7 +140,7 @@ def collect_inputs(args: Sequence[str], stdin: Iterable[str] | None = None,
                     raise InputError(f"{path}: no such file or directory")
                 if suffix == ".conllu":
                     for d in read_conllu(path):
-                        parsed.append(Document(unique(d.id), d.text, d.sentences, str(path), d.meta))
+                        parsed.append(Document(unique(_name(d.id)), d.text, d.sentences, _name(str(path)), d.meta))
                     continue
                 size = path.stat().st_size
                 if max_chars is not None and suffix != ".jsonl" and size > 4 * max_chars:
@@ -130,7 +153,10 @@ def collect_inputs(args: Sequence[str], stdin: Iterable[str] | None = None,
                         else:
                             add(RawText(unique(r.id), r.text, r.source, r.meta), f"{r.source or path} ({r.id})")
                 else:
-                    add(RawText(unique(path.stem), text, str(path)), str(path))
+                    add(RawText(unique(_name(path.stem)), text, _name(str(path))), str(path))
             except InputError as exc:
                 failures.append(Failure(str(path), str(exc)))
+        if not found:       # a directory with nothing Jalin reads: say so rather than build an empty graph
+            failures.append(Failure(arg, f"{arg}: no {', '.join(KNOWN_SUFFIXES)} files in this directory "
+                                         "(hidden files are skipped); give a directory of documents"))
     return texts, parsed, failures

@@ -197,6 +197,10 @@ def to_documents(stanza_docs: Iterable[Any], ids: Sequence[str]) -> list[Documen
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 _BOUNDARY = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“(]?[A-Z0-9])")
 MAX_PARAGRAPH = 1500   # characters; Stanza's tokenizer slows down badly on one very long line
+# A long line with no sentence-like boundary (a scrape without punctuation) is cut at spaces into
+# pieces this short: each piece becomes one "sentence", and tagging and parsing cost grow fast with
+# sentence length (a 220-word piece took seconds), so a runaway line must not make huge ones.
+MAX_RUN = 400
 
 
 def paragraphs(text: str) -> list[tuple[int, str]]:
@@ -204,10 +208,12 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
     out = []
     for m in _LINE.finditer(text):
         start, seg = m.start(), m.group()
-        while len(seg) > MAX_PARAGRAPH:
+        runaway = False     # inside a stretch without sentence-like ends: keep pieces short
+        while len(seg) > MAX_PARAGRAPH or (runaway and len(seg) > MAX_RUN):
             cut = max((b.end() for b in _BOUNDARY.finditer(seg, 0, MAX_PARAGRAPH)), default=0)
-            if cut == 0:
-                cut = seg.rfind(" ", 0, MAX_PARAGRAPH) + 1 or MAX_PARAGRAPH
+            runaway = cut == 0
+            if runaway:
+                cut = seg.rfind(" ", 0, MAX_RUN) + 1 or MAX_RUN
             out.append((start, seg[:cut]))
             start, seg = start + cut, seg[cut:]
         if seg.strip():

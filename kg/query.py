@@ -42,7 +42,9 @@ _PREFIX_IRIS = {name: str(ns) for name, ns in PREFIXES.items()}
 _COMPACT = sorted(((str(ns), name) for name, ns in PREFIXES.items()), key=lambda p: -len(p[0]))
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_UPDATE = re.compile(r"^\s*(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I | re.M)
+# An update, after any prologue (PREFIX/BASE declarations, comments): only for the error hint.
+_UPDATE = re.compile(r"^(?:\s|#[^\n]*(?:\n|$)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*"
+                     r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,7 @@ def run_query(source: Source, sparql: str, bindings: Mapping[str, Any] | None = 
             return QueryResult("select", variables, _readable_rows(terms), terms)
         triples = tuple(result)
     except SyntaxError as exc:
-        hint = "; jalin queries are read-only (SELECT, ASK, CONSTRUCT, DESCRIBE)" if _UPDATE.search(sparql) else ""
+        hint = "; jalin queries are read-only (SELECT, ASK, CONSTRUCT, DESCRIBE)" if _UPDATE.match(sparql) else ""
         raise QueryError(f"invalid SPARQL: {one_line(exc.msg or exc)}{hint}") from None
     except (OSError, ValueError, TypeError, RuntimeError) as exc:
         msg = one_line(exc)

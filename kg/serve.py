@@ -66,7 +66,7 @@ def check_port(host: str, port: int) -> None:
         except OSError as exc:
             if exc.errno in (98, 48):     # EADDRINUSE on Linux, macOS
                 raise InputError(f"port {port} on {host} is already in use; pick another with --port") from None
-            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}; pick another --port or --host") from None
 
 
 def _bind(host: str, port: int) -> str:

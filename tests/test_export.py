@@ -10,7 +10,13 @@ import sys
 
 import networkx as nx
 import pytest
-from graph_fixtures import MALICIOUS, WEIRD, build_dataset, sample_dataset, weird_dataset
+from graph_fixtures import (
+    MALICIOUS,
+    WEIRD,
+    build_dataset,
+    sample_dataset,
+    weird_dataset,
+)
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Graph
