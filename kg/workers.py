@@ -41,7 +41,8 @@ def _work(chunk: Sequence[RawText]) -> tuple[list[Document], list[Failure]]:
 def parse_in_workers(chunks: Sequence[Sequence[RawText]], workers: int
                      ) -> Iterator[tuple[Sequence[RawText], list[Document], list[Failure]]]:
     """Yield (chunk, parsed documents, failures) as each chunk finishes, in completion order."""
-    threads = max(1, (os.cpu_count() or 1) // workers)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    threads = max(1, cores // workers)      # the CPUs this process may use (containers limit them)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start,
                              initargs=(threads,)) as pool:
