@@ -27,7 +27,7 @@ CMDS = """\
 ```bash
 pip install -e ".[dev]"                       # gensim is in the dev extra (word-vector pretrain)
 python training/prepare.py ../shared/data work
-python training/train.py work pretrain tokenize mwt pos lemma sastrawi depparse depparse-adam ner --parser-steps 4000
+python training/train.py work pretrain tokenize mwt pos lemma sastrawi depparse depparse-adam depparse-adam ner --parser-steps 2400
 python training/package.py work               # float16 weights, optimizer state dropped → kg/models
 python training/measure_compaction.py work    # float32 vs float16 on dev
 python training/evaluate_pipeline.py work     # end-to-end dev scores from raw text

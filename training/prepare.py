@@ -149,29 +149,50 @@ def clitic_deprel(clitic: str, host: list[str], deprel_of) -> str:
     return deprel_of.get((clitic, host[3]), "nmod:poss" if CLITIC_LABELS[clitic][1] == "PRON" else "advmod:emph")
 
 
-CLOSED = frozenset(("AUX", "DET", "NUM", "PRON", "SCONJ", "CCONJ", "ADP", "PART", "ADJ"))
-FUNCTION_RELS = frozenset(("advmod", "det", "amod", "case", "nummod", "fixed", "mark", "aux", "cc", "compound"))
+CLOSED = frozenset(("AUX", "DET", "NUM", "PRON", "SCONJ", "CCONJ", "ADP", "PART", "ADJ", "PUNCT", "SYM"))
+FUNCTION_RELS = frozenset(("advmod", "det", "amod", "case", "nummod", "fixed", "mark", "aux", "cc", "compound",
+                           "punct"))
+
+
+def _closed_candidate(form: str) -> bool:
+    """Words and punctuation marks whose tag is a convention ('/' SYM→PUNCT), not numbers or codes."""
+    return form.isalpha() or all(not ch.isalnum() for ch in form)
 
 
 def convention_map(reference) -> tuple[dict[str, tuple[str, str]], set[str]]:
-    """Today's tagging of closed-class words, learned from a current treebank (CSUI train).
+    """Today's tagging of closed-class words, learned from current-guideline treebank text.
 
-    Returns word → (UPOS, deprel) for words with one dominant analysis (≥ 75% of ≥ 5
+    Returns word → (UPOS, its commonest deprel) for words with one dominant UPOS (≥ 75% of ≥ 5
     uses), and the prepositions that current UD tags SCONJ/mark before clauses.
     """
     seen: dict[str, Counter] = defaultdict(Counter)
     for _, rows in reference:
         for r in rows:
-            if is_word(r) and r[1].isalpha():
+            if is_word(r) and _closed_candidate(r[1]):
                 seen[r[1].lower()][(r[3], r[7].split(":")[0])] += 1
     lexical, subordinators = {}, set()
     for word, c in seen.items():
         total = sum(c.values())
-        (upos, rel), n = c.most_common(1)[0]
+        by_upos = Counter()
+        for (upos, _), n in c.items():
+            by_upos[upos] += n
+        upos, n = by_upos.most_common(1)[0]
         if total >= 5 and n / total >= 0.75 and upos in CLOSED:
+            rel = max(((r, k) for (u, r), k in c.items() if u == upos), key=lambda x: (x[1], x[0]))[0]
             lexical[word] = (upos, rel)
         if total >= 5 and c[("SCONJ", "mark")] / total >= 0.3:
             subordinators.add(word)
+    return lexical, subordinators
+
+
+def merged_conventions(*references) -> tuple[dict[str, tuple[str, str]], set[str]]:
+    """Conventions from several treebanks; where a later one has a dominant analysis it wins
+    (GSD dev's own conventions beat CSUI's where they differ, e.g. '/' PUNCT vs CCONJ)."""
+    lexical, subordinators = {}, set()
+    for ref in references:
+        lex, sub = convention_map(ref)
+        lexical |= lex
+        subordinators |= sub
     return lexical, subordinators
 
 
@@ -191,7 +212,8 @@ def apply_conventions(sents, lexical, subordinators):
                 elif low in lexical and r[3] != lexical[low][0] and r[7].split(":")[0] in FUNCTION_RELS \
                         and r[3] not in ("PROPN", "PUNCT"):
                     upos, rel = lexical[low]
-                    r = r[:3] + [upos] + r[4:7] + [rel if rel in FUNCTION_RELS else r[7]] + r[8:]
+                    rel = "punct" if upos == "PUNCT" else rel if rel in FUNCTION_RELS and r[7] != "punct" else r[7]
+                    r = r[:3] + [upos] + r[4:7] + [rel] + r[8:]
                     changed += 1
             new.append(r)
         out.append((comments, new))
@@ -317,7 +339,10 @@ def main(argv=None) -> None:
     vocab = {r[1].lower() for _, rows in gsd_train + gsd_dev + csui for r in rows if is_word(r)}
     gsd_conv, n = split_clitics(gsd_train, split_forms, whole, vocab, deprel_of)
     gsd_conv = fill_lemmas(gsd_conv)
-    lexical, subordinators = convention_map(csui)   # CSUI (a train split) follows today's guidelines
+    # Today's closed-class conventions, learned from CSUI train and the first half of GSD dev (the
+    # same half the lemma data uses); the second half of dev stays clean for checking the effect.
+    half = len(gsd_dev) // 2
+    lexical, subordinators = merged_conventions(csui, gsd_dev[:half])
     gsd_conv, changed = apply_conventions(gsd_conv, lexical, subordinators)
     print(f"closed-class words retagged to today's conventions: {changed}")
     gsd_conv, csui = lim(gsd_conv), lim(csui)
@@ -336,7 +361,6 @@ def main(argv=None) -> None:
                      out / f"{name}.conllu")
 
     # Lemmatizer: CSUI + the first half of GSD dev; the second half stays for scoring.
-    half = len(gsd_dev) // 2
     write_conllu(csui + gsd_dev[:half], out / "lemma_train.conllu")
     write_conllu(gsd_dev[half:], out / "lemma_dev.conllu")
 

@@ -167,8 +167,10 @@ def main(argv=None) -> None:
             common = ["--lang", "id", "--shorthand", SHORT, "--eval_file", str(work / "ud_dev.conllu"),
                       "--output_file", str(work / "depparse_dev_pred.conllu"), "--wordvec_pretrain_file", pre,
                       "--save_dir", str(models), "--save_name", "depparse_adam.pt"]
-            run(py + ["stanza.models.parser", "--mode", "train", "--train_file", str(work / "ud_train.conllu"),
-                      "--continue_from", str(models / "depparse.pt"), "--optim", "adam", "--lr", "0.0003",
+            # continue_parser.py: Stanza's parser entry point, with the model's own vocabulary kept
+            run([sys.executable, str(Path(__file__).with_name("continue_parser.py")), "--mode", "train",
+                 "--train_file", str(work / "ud_train.conllu"),
+                 "--continue_from", str(models / "depparse.pt"), "--optim", "adam", "--lr", "0.0003",
                       "--no_second_optim", "--batch_size", "1000", "--no_checkpoint",
                       "--max_steps", "10" if q else "1500", "--eval_interval", "5" if q else "100",
                       *SIZES["depparse"]] + common, log, args.threads)
