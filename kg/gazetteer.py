@@ -16,6 +16,7 @@ TSV format, one entry a line, ``#`` starts a comment line::
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -58,6 +59,7 @@ def fold(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", t).split())
 
 
+@functools.lru_cache(maxsize=65_536)   # called per token per sentence; texts repeat a lot
 def _exact(text: str) -> str:
     """Like :func:`fold` but case kept and spaces removed ("Yandex GPT" = "YandexGPT")."""
     return "".join(_NON_WORD.sub(" ", _DROP.sub("", _strip_marks(text))).split())

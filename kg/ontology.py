@@ -57,10 +57,15 @@ class CueIndex:
     def noun(self, phrase: str) -> tuple[str, ...]:
         return self.nouns.get(_norm(phrase), ())
 
-    @property
+    @functools.cached_property
     def max_cue_words(self) -> int:
         """Longest cue in words, to bound a greedy longest-match scan over lemmas or tokens."""
         return max((len(c.split()) for c in (*self.verbs, *self.nouns)), default=0)
+
+    @functools.cached_property
+    def max_noun_words(self) -> int:
+        """Longest noun cue in words (asked once per sentence, so computed once)."""
+        return max((len(c.split()) for c in self.nouns), default=1)
 
 
 @dataclass(frozen=True, eq=False)

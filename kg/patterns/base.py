@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..lemma import _stem
 from ..ontology import Ontology
@@ -29,8 +30,13 @@ class Candidate:
 def roots(w: Word) -> frozenset[str]:
     """Lemma, form, Sastrawi stem and a plain ber-/ter-/di- strip: cues match whichever got it right
     (Sastrawi over-stems some words: "berbasis" → "bas")."""
-    low = w.text.lower()
-    out = {w.lemma.lower(), low, _stem(low)}
+    return _roots(w.text, w.lemma)
+
+
+@lru_cache(maxsize=65_536)   # every rule asks for the same words' roots: a corpus has few distinct ones
+def _roots(text: str, lemma: str) -> frozenset[str]:
+    low = text.lower()
+    out = {lemma.lower(), low, _stem(low)}
     for prefix in ("ber", "ter", "di"):
         if low.startswith(prefix) and len(low) > len(prefix) + 3:
             out.add(low[len(prefix):])
@@ -228,7 +234,7 @@ def noun_cues(ctx: SentenceContext) -> Iterator[tuple[int, list[str]]]:
     """Word ids where a (possibly multiword) noun cue starts, with its properties."""
     idx = ctx.onto.cue_index().nouns
     forms = [w.text.lower() for w in ctx.s.words]
-    longest = max((len(k.split()) for k in idx), default=1)
+    longest = ctx.onto.cue_index().max_noun_words
     for i in range(len(forms)):
         if ctx.entity_at.get(i + 1):
             continue  # "Aliansi" inside the name "Jaringan Aliansi AI" is no cue
