@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from .errors import KgError
+from .inputs import MAX_DOC_CHARS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Jalin: weave Indonesian text into an RDF knowledge graph.")
@@ -70,7 +71,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
           ray_address: Optional[str] = typer.Option(None, "--ray-address", help="Join this Ray cluster "
                                                     "(e.g. auto, ray://head:10001); default: a local Ray."),
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
-          max_doc_chars: int = typer.Option(1_000_000, "--max-doc-chars", min=1,
+          max_doc_chars: int = typer.Option(MAX_DOC_CHARS, "--max-doc-chars", min=1,
                                             help="Longer documents are reported as failed, not parsed."),
           cache: Optional[Path] = typer.Option(None, "--cache", help="Parse cache directory "
                                                "(default: $JALIN_CACHE_DIR or ~/.cache/jalin/parses)."),
@@ -161,7 +162,7 @@ def _parse_with_progress(texts, parsed, cache, failures, workers: int = 1, **eng
 def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories, .jsonl, or - for stdin"),
           output: Path = typer.Option(..., "-o", "--output", help="CoNLL-U file to write."),
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
-          max_doc_chars: int = typer.Option(1_000_000, "--max-doc-chars", min=1,
+          max_doc_chars: int = typer.Option(MAX_DOC_CHARS, "--max-doc-chars", min=1,
                                             help="Longer documents are reported as failed, not parsed.")) -> None:
     """Run Stanza once and save the parse as CoNLL-U (build accepts it later)."""
     _state["quiet"] = _state["quiet"] or quiet

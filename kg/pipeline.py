@@ -78,7 +78,8 @@ def extract(docs: Sequence[Document], onto: Ontology | None = None, gaz: Gazette
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    from .sources import one_line
+    text = one_line(exc)
     return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
 
 
