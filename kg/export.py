@@ -14,8 +14,8 @@ import os
 import re
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -25,9 +25,19 @@ from .io import atomic_write
 from .namespaces import KG, PREFIXES, WD
 from .types import CLASSES
 
+if TYPE_CHECKING:   # networkx is imported when a networkx format is asked for: not on every build
+    import networkx as nx
+
 __all__ = [
-    "FORMATS", "format_for", "union_graph", "to_networkx", "generate_rdf", "generate_graphml",
-    "generate_gexf", "generate_node_link", "serialize",
+    "FORMATS",
+    "format_for",
+    "generate_gexf",
+    "generate_graphml",
+    "generate_node_link",
+    "generate_rdf",
+    "serialize",
+    "to_networkx",
+    "union_graph",
 ]
 
 #: Output extension -> format name.
@@ -248,6 +258,7 @@ def to_networkx(ds: Graph) -> nx.MultiDiGraph:
     graph = ds if type(ds) is Graph else union_graph(ds)
     entities = _entities(graph)
     provenance = _statements(graph)
+    import networkx as nx
     out = nx.MultiDiGraph(name="Jalin knowledge graph")
     for iri in sorted(entities, key=str):
         out.add_node(_clean(str(iri)), **entities[iri])
@@ -268,16 +279,19 @@ def to_networkx(ds: Graph) -> nx.MultiDiGraph:
 
 
 def generate_graphml(graph: nx.Graph) -> str:
+    import networkx as nx
     return "\n".join(nx.generate_graphml(graph, encoding="utf-8", prettyprint=True)) + "\n"
 
 
 def generate_gexf(graph: nx.Graph) -> str:
+    import networkx as nx
     text = "\n".join(nx.generate_gexf(graph, encoding="utf-8", prettyprint=True)) + "\n"
     # networkx stamps today's date into <meta>; drop it so the output is reproducible.
     return re.sub(r' lastmodifieddate="[^"]*"', "", text, count=1)
 
 
 def generate_node_link(graph: nx.Graph) -> str:
+    import networkx as nx
     data = nx.node_link_data(graph, edges="edges")
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
