@@ -35,9 +35,9 @@ def default_cache_dir() -> Path:
 def models_fingerprint(resources_dir: str | os.PathLike[str] | None = None) -> str:
     """Which models a default pipeline loads (path and size of each file) and Jalin's version."""
     from . import __version__
-    from .nlp import model_sources
+    from .nlp import max_run, model_sources
 
-    parts = [f"jalin {__version__}", f"format {_FORMAT}"]
+    parts = [f"jalin {__version__}", f"format {_FORMAT}", f"max run {max_run()}"]   # the cap changes the parse
     for s in model_sources(resources_dir=resources_dir):
         path = Path(s.path)
         size = path.stat().st_size if path.is_file() else -1

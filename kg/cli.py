@@ -73,6 +73,8 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
           max_doc_chars: int = typer.Option(MAX_DOC_CHARS, "--max-doc-chars", min=1,
                                             help="Longer documents are reported as failed, not parsed."),
+          max_sentence_chars: int = typer.Option(400, "--max-sentence-chars", min=50, max=1500,
+                                                 help="Text without sentence ends is cut into pieces this long."),
           cache: Optional[Path] = typer.Option(None, "--cache", help="Parse cache directory "
                                                "(default: $JALIN_CACHE_DIR or ~/.cache/jalin/parses)."),
           no_cache: bool = typer.Option(False, "--no-cache", help="Parse everything again; don't use or fill the cache."),
@@ -107,6 +109,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     for t in texts:
         if not t.text.strip():
             _say(f"warning: {t.id}: empty document, nothing to extract")
+    _limit_sentences(texts, max_sentence_chars)
     docs = _parse_with_progress(texts, parsed, None if no_cache else cache or True, failures, workers,
                                 engine=engine, ray_address=ray_address)
     kg_ = KnowledgeGraph(extract(docs, onto, gaz), tuple(failures))
@@ -124,6 +127,20 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
          + ", ".join(targets))
     if failures:
         _report(failures, "failed", 2)
+
+
+def _limit_sentences(texts, max_chars: int) -> None:
+    """Set the runaway-sentence cap for this process and its workers, and warn per document cut."""
+    import os
+
+    from .nlp import paragraphs
+    os.environ["JALIN_MAX_SENTENCE_CHARS"] = str(max_chars)
+    for t in texts:
+        cuts: list[int] = []
+        paragraphs(t.text, cuts)
+        if cuts:
+            _say(f"warning: {t.id}: text without sentence ends cut {len(cuts)} time(s) into pieces of at most "
+                 f"{max_chars} characters (--max-sentence-chars)")
 
 
 def _parse_with_progress(texts, parsed, cache, failures, workers: int = 1, **engine) -> list:
@@ -163,7 +180,10 @@ def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
           output: Path = typer.Option(..., "-o", "--output", help="CoNLL-U file to write."),
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
           max_doc_chars: int = typer.Option(MAX_DOC_CHARS, "--max-doc-chars", min=1,
-                                            help="Longer documents are reported as failed, not parsed.")) -> None:
+                                            help="Longer documents are reported as failed, not parsed."),
+          max_sentence_chars: int = typer.Option(400, "--max-sentence-chars", min=50, max=1500,
+                                                 help="Text without sentence ends is cut into pieces this long.")
+          ) -> None:
     """Run Stanza once and save the parse as CoNLL-U (build accepts it later)."""
     _state["quiet"] = _state["quiet"] or quiet
     from .conllu import write_conllu
@@ -174,6 +194,7 @@ def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     texts, parsed, failures = collect_inputs(inputs, max_chars=max_doc_chars)
     if not texts and not parsed and failures:
         _report(failures, "error", 1)       # nothing usable: write nothing
+    _limit_sentences(texts, max_sentence_chars)
     docs = _parse_with_progress(texts, parsed, None, failures)
     write_conllu(docs, output)
     _say(f"{len(docs)} document(s), {sum(len(d.sentences) for d in docs)} sentences → {output}")

@@ -203,17 +203,42 @@ MAX_PARAGRAPH = 1500   # characters; Stanza's tokenizer slows down badly on one 
 MAX_RUN = 400
 
 
-def paragraphs(text: str) -> list[tuple[int, str]]:
-    """(offset, text) of each line, long lines cut at sentence-like boundaries (else at spaces)."""
+_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def _no_end(seg: str) -> bool:
+    """A line with no sentence-like end inside or at its close: a scrape, not a long sentence."""
+    return _BOUNDARY.search(seg) is None and _END.search(seg) is None
+
+
+def max_run() -> int:
+    """The piece length for runaway stretches: ``$JALIN_MAX_SENTENCE_CHARS`` (set by ``jalin build
+    --max-sentence-chars``; an environment variable so worker processes and Ray actors see it too),
+    else :data:`MAX_RUN`; kept within 50..MAX_PARAGRAPH."""
+    try:
+        value = int(os.environ.get("JALIN_MAX_SENTENCE_CHARS", MAX_RUN))
+    except ValueError:
+        value = MAX_RUN
+    return min(max(value, 50), MAX_PARAGRAPH)
+
+
+def paragraphs(text: str, cuts: list[int] | None = None) -> list[tuple[int, str]]:
+    """(offset, text) of each line, long lines cut at sentence-like boundaries (else at spaces).
+
+    ``cuts`` collects the offsets where a stretch without sentence-like ends had to be cut.
+    """
     out = []
+    run = max_run()
     for m in _LINE.finditer(text):
         start, seg = m.start(), m.group()
         runaway = False     # inside a stretch without sentence-like ends: keep pieces short
-        while len(seg) > MAX_PARAGRAPH or (runaway and len(seg) > MAX_RUN):
+        while len(seg) > MAX_PARAGRAPH or (len(seg) > run and (runaway or _no_end(seg))):
             cut = max((b.end() for b in _BOUNDARY.finditer(seg, 0, MAX_PARAGRAPH)), default=0)
             runaway = cut == 0
             if runaway:
-                cut = seg.rfind(" ", 0, MAX_RUN) + 1 or MAX_RUN
+                cut = seg.rfind(" ", 0, run) + 1 or run
+                if cuts is not None:
+                    cuts.append(start)
             out.append((start, seg[:cut]))
             start, seg = start + cut, seg[cut:]
         if seg.strip():

@@ -89,3 +89,28 @@ def test_paragraphs_are_lines_and_long_lines_are_cut_at_sentence_ends():
     assert paras[0] == (0, "Satu. Dua!")
     long_line = [seg for _, seg in paras if seg.startswith("Sberbank")]
     assert all(seg.rstrip().endswith("GigaChat.") for seg in long_line[:-1])     # cut after a full stop
+
+
+def test_runaway_text_is_cut_at_the_configured_length(monkeypatch):
+    text = "Judul\n" + "kata " * 500 + "\nSberbank mengembangkan GigaChat. " * 3
+    cuts: list[int] = []
+    default = knlp.paragraphs(text, cuts)
+    assert cuts and all(len(seg) <= knlp.MAX_RUN for _, seg in default)
+    monkeypatch.setenv("JALIN_MAX_SENTENCE_CHARS", "120")
+    short = knlp.paragraphs(text)
+    assert all(len(seg) <= 120 for _, seg in short) and len(short) > len(default)
+    assert all(text[o:o + len(seg)] == seg for o, seg in short)
+    monkeypatch.setenv("JALIN_MAX_SENTENCE_CHARS", "7")           # clamped: never absurdly short pieces
+    assert knlp.max_run() == 50
+
+
+def test_cli_warns_about_runaway_text_and_cuts_it(cli, tmp_path):
+    runaway = tmp_path / "runaway.txt"
+    runaway.write_text("kata " * 300 + "\n", encoding="utf-8")
+    out = tmp_path / "r.conllu"
+    p = cli("parse", str(runaway), "-o", str(out), "--max-sentence-chars", "100")
+    assert p.returncode == 0, p.stderr
+    assert "runaway: text without sentence ends cut" in p.stderr and "--max-sentence-chars" in p.stderr
+    from kg.conllu import read_conllu
+    sentences = read_conllu(out)[0].sentences
+    assert len(sentences) >= 15 and all(s.end_char - s.start_char <= 100 for s in sentences)
