@@ -15,7 +15,8 @@ from urllib.parse import quote
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-__all__ = ["KG", "RES", "WD", "PREFIXES", "entity_iri", "document_iri", "graph_iri", "statement_iri", "slug"]
+__all__ = ["DOCUMENT_GRAPHS", "KG", "PREFIXES", "RES", "WD", "document_iri", "entity_iri", "graph_iri",
+           "is_document_graph", "slug", "statement_iri"]
 
 KG = Namespace("https://w3id.org/jalin/ontology#")
 RES = Namespace("https://w3id.org/jalin/resource/")
@@ -49,12 +50,21 @@ def document_iri(doc_id: str) -> URIRef:
     return RES[f"document/{quote(doc_id, safe='')}"]
 
 
+#: Prefix of every document's named graph.
+DOCUMENT_GRAPHS = RES["graph/document/"]
+
+
 def graph_iri(doc_id: str) -> URIRef:
     """Named graph holding one document's facts (TriG/N-Quads, stores).
 
     Under ``graph/document/`` so no document id (not even "entities") can name the entity graph.
     """
-    return RES[f"graph/document/{quote(doc_id, safe='')}"]
+    return URIRef(f"{DOCUMENT_GRAPHS}{quote(doc_id, safe='')}")
+
+
+def is_document_graph(iri: str) -> bool:
+    """True for a graph name made by :func:`graph_iri` (replaced per document; others are merged)."""
+    return iri.startswith(str(DOCUMENT_GRAPHS))
 
 
 def statement_iri(*parts: str) -> URIRef:

@@ -22,11 +22,10 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .errors import KgError
-from .namespaces import RES
+from .namespaces import is_document_graph
 
 __all__ = ["PushError", "PushSummary", "auth_header", "push"]
 
-_DOCUMENT_GRAPHS = str(RES["graph/document/"])
 
 
 class PushError(KgError):
@@ -114,7 +113,7 @@ def push(source, endpoint: str, graph: str | None = None, timeout: float = 120.0
     replaced = merged = total = 0
     for g in names:
         body, n = _triples(store, g)
-        document = g.value.startswith(_DOCUMENT_GRAPHS)
+        document = is_document_graph(g.value)
         _send("PUT" if document else "POST", endpoint, g.value, body, auth, timeout)
         replaced, merged, total = replaced + document, merged + (not document), total + n
     return PushSummary(endpoint, replaced, merged, total)

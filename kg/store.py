@@ -25,11 +25,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import OutputError, QueryError
-from .namespaces import RES
+from .namespaces import is_document_graph
 
 __all__ = ["StoreSummary", "check_target", "check_unlocked", "is_store", "open_store", "reader_lock", "to_oxigraph", "write_store"]
 
-_DOCUMENT_GRAPHS = str(RES["graph/document/"])     # kg.namespaces.graph_iri
 # Stores this process opened for writing. POSIX record locks belong to the process and closing
 # *any* descriptor of the LOCK file drops them all, RocksDB's own included, so this process must
 # not probe the lock of a store it writes itself.
@@ -193,4 +192,4 @@ def _write(store: ox.Store, ds, path: str, documents: Iterable[str]) -> StoreSum
 
 
 def _is_document_graph(g) -> bool:
-    return isinstance(g, ox.NamedNode) and g.value.startswith(_DOCUMENT_GRAPHS)
+    return isinstance(g, ox.NamedNode) and is_document_graph(g.value)

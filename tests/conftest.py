@@ -29,6 +29,14 @@ def fixtures() -> Path:
     return FIXTURES
 
 
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real ``jalin`` entry point in a subprocess (as a user would)."""
     return subprocess.run([sys.executable, "-m", "kg.cli", *args], input=stdin, capture_output=True,

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 from rdflib import Dataset, Graph
 from rdflib.namespace import DCTERMS
 
@@ -191,7 +192,7 @@ def _rdf_cases() -> list:
         "query": lambda f: ["query", f, "SELECT * WHERE { ?s ?p ?o }"],
         "viz": lambda f: ["viz", f, "-o", str(Path(f).with_name("view.html"))],
         "validate": lambda f: ["validate", f],
-        "serve": lambda f: ["serve", f, "--port", str(_free_port())],   # the port is checked before the file
+        "serve": lambda f: ["serve", f, "--port", str(free_port())],   # the port is checked before the file
     }
     for command, argv in commands.items():
         for ext, text in MALFORMED_RDF.items():
@@ -203,11 +204,6 @@ def _rdf_cases() -> list:
                 id=f"{command}-malformed-{ext}-exit1"))
     return out
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 CASES = [
@@ -335,16 +331,16 @@ CASES = [
     pytest.param(Case(lambda d: ["serve", _p(d, "ok.nt"), "--port", (d / "port").read_text()], 1,
                       ("already in use", "--port"), files={"ok.nt": GOOD_NT}, setup=port_in_use),
                  id="serve-port-in-use-exit1"),
-    pytest.param(Case(lambda d: ["serve", _p(d, "ok.nt"), "--host", "192.0.2.1", "--port", str(_free_port())], 1,
+    pytest.param(Case(lambda d: ["serve", _p(d, "ok.nt"), "--host", "192.0.2.1", "--port", str(free_port())], 1,
                       ("192.0.2.1", "--host"), files={"ok.nt": GOOD_NT}),
                  id="serve-host-not-of-this-machine-exit1"),          # TEST-NET-1: documentation only
     pytest.param(Case(lambda d: ["serve", _p(d, "ok.nt"), "--port", "99999"], 1, ("99999", "1-65535"),
                       files={"ok.nt": GOOD_NT}), id="serve-port-out-of-range-exit1"),
     pytest.param(Case(lambda d: ["serve", _p(d, "ok.nt"), "--port", "http"], 1, ("--port", "--help"),
                       files={"ok.nt": GOOD_NT}), id="serve-port-not-a-number-exit1"),
-    pytest.param(Case(lambda d: ["serve", _p(d, "ok.nt"), "--writable", "--port", str(_free_port())], 1,
+    pytest.param(Case(lambda d: ["serve", _p(d, "ok.nt"), "--writable", "--port", str(free_port())], 1,
                       ("ok.nt", "store directory"), files={"ok.nt": GOOD_NT}), id="serve-writable-file-exit1"),
-    pytest.param(Case(lambda d: ["serve", _p(d, "plain"), "--port", str(_free_port())], 1,
+    pytest.param(Case(lambda d: ["serve", _p(d, "plain"), "--port", str(free_port())], 1,
                       ("plain", "not an Oxigraph store"), setup=lambda d: (d / "plain").mkdir()),
                  id="serve-plain-directory-exit1"),
     # ---- evaluate

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from conftest import run_cli
+from conftest import free_port, run_cli
 
 from kg.push import auth_header
 from kg.serve import oxigraph_binary
@@ -23,16 +23,11 @@ from kg.serve import oxigraph_binary
 DOCS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture()
 def team_store(tmp_path):
     """A team's own Oxigraph server (not started by Jalin), writable, on loopback."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(tmp_path / "team"),
                              "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
@@ -106,7 +101,7 @@ def test_push_into_one_graph_and_errors(team_store, fixtures, tmp_path) -> None:
     assert [r["g"]["value"] for r in rows] == ["urn:jalin:all"]
     bad = [("http://user:secret@127.0.0.1:1/store", "credentials in the URL"),
            ("ftp://x/store", "not an http(s) URL"),
-           (f"http://127.0.0.1:{_free_port()}/store", "cannot reach the endpoint"),
+           (f"http://127.0.0.1:{free_port()}/store", "cannot reach the endpoint"),
            (f"{team_store}/nowhere", "HTTP 404")]
     for url, needle in bad:
         p = run_cli("push", str(trig), "--endpoint", url)

@@ -16,23 +16,18 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import run_cli
+from conftest import free_port, run_cli
 
 LEADERS = ("PREFIX kg: <https://w3id.org/jalin/ontology#> "
            "SELECT DISTINCT ?s ?o WHERE { ?s kg:leaderOf ?o } ORDER BY ?s")
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
     """A `jalin serve` subprocess; waits for its "SPARQL endpoint" line."""
 
     def __init__(self, *args: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", *args, "--port", str(self.port)],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.banner = self.proc.stderr.readline()          # blocks until ready or exit
@@ -133,7 +128,7 @@ def test_file_sources_are_served_read_only(tmp_path, built) -> None:
     finally:
         code, _ = server.stop()
     assert code == 0
-    p = subprocess.run([sys.executable, "-m", "kg.cli", "serve", str(trig), "--writable", "--port", str(_free_port())],
+    p = subprocess.run([sys.executable, "-m", "kg.cli", "serve", str(trig), "--writable", "--port", str(free_port())],
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 1 and "--writable needs a store directory" in p.stderr
 
@@ -150,7 +145,7 @@ def test_port_in_use_and_bad_sources_are_one_line_errors(tmp_path, built) -> Non
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .", encoding="utf-8")
     for source, needle in ((tmp_path / "missing", "no such file"), (bad, "malformed"), (tmp_path, "not an Oxigraph store")):
-        p = subprocess.run([sys.executable, "-m", "kg.cli", "serve", str(source), "--port", str(_free_port())],
+        p = subprocess.run([sys.executable, "-m", "kg.cli", "serve", str(source), "--port", str(free_port())],
                            capture_output=True, text=True, timeout=60)
         assert p.returncode == 1 and needle in p.stderr and "Traceback" not in p.stderr, p.stderr
 
