@@ -17,6 +17,7 @@ from rich.console import Console
 
 from .errors import KgError
 from .inputs import MAX_DOC_CHARS
+from .relations import DEFAULT_MIN_CONFIDENCE
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Jalin: weave Indonesian text into an RDF knowledge graph.")
@@ -78,6 +79,8 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
           cache: Optional[Path] = typer.Option(None, "--cache", help="Parse cache directory "
                                                "(default: $JALIN_CACHE_DIR or ~/.cache/jalin/parses)."),
           no_cache: bool = typer.Option(False, "--no-cache", help="Parse everything again; don't use or fill the cache."),
+          min_confidence: float = typer.Option(DEFAULT_MIN_CONFIDENCE, "--min-confidence", min=0.0, max=1.0,
+                                               help="Drop facts the relation model scores below this."),
           ) -> None:
     """Build an RDF knowledge graph from Indonesian documents."""
     _state["quiet"] = _state["quiet"] or quiet
@@ -112,7 +115,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     _limit_sentences(texts, max_sentence_chars)
     docs = _parse_with_progress(texts, parsed, None if no_cache else cache or True, failures, workers,
                                 engine=engine, ray_address=ray_address)
-    kg_ = KnowledgeGraph(extract(docs, onto, gaz), tuple(failures))
+    kg_ = KnowledgeGraph(extract(docs, onto, gaz, min_confidence=min_confidence), tuple(failures))
     if output is not None:
         kg_.serialize(output)
     if html is not None:
@@ -272,18 +275,32 @@ def validate(source: Path = typer.Argument(..., help="RDF file or store director
 
 
 @app.command()
-def evaluate(gold: Path = typer.Argument(..., help="Gold annotations (.jsonl, see shared/gold/README.md)."),
-             strict: bool = typer.Option(False, "--strict", help="Match names against canonical names only.")) -> None:
-    """Entity and relation precision/recall/F1 against gold annotations."""
-    from .evaluate import evaluate_extraction, read_gold
+def evaluate(gold: Path = typer.Argument(..., help="Gold annotations (.jsonl; format in docs/gold-format.md)."),
+             strict: bool = typer.Option(False, "--strict", help="Match names against canonical names only."),
+             min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
+                                                            help="Keep facts scored at least this (default: as build)."),
+             rules_only: bool = typer.Option(False, "--rules-only", help="Hand-written rules only, no trained models."),
+             by_rule: bool = typer.Option(False, "--by-rule", help="Precision and counts per rule or model id."),
+             per_document: bool = typer.Option(False, "--per-document", help="Relation P/R/F1 per document."),
+             sweep_: bool = typer.Option(False, "--sweep", help="Relation P/R/F1 at --min-confidence 0.3 … 0.9."),
+             ) -> None:
+    """Entity and relation precision/recall/F1 against gold annotations (parsed from raw text)."""
+    from .evaluate import evaluate_extraction, read_gold, sweep
     from .inputs import RawText
     from .pipeline import extract, parse as run_parse
+    from .relations import DEFAULT_MIN_CONFIDENCE
     docs = read_gold(gold)
     if not docs:
-        _fail(f"{gold}: no gold records; give one JSON object per line (see shared/gold/README.md)")
+        _fail(f"{gold}: no gold records; give one JSON object per line (format in docs/gold-format.md)")
+    threshold = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
+    models = {"relation_model": None, "entity_model": None} if rules_only else {}
     parsed = run_parse([RawText(d.id, d.text) for d in docs])
-    extractions = [extract([p]) for p in parsed]
-    sys.stdout.write(evaluate_extraction(docs, extractions, lenient=not strict).text())
+    lowest = min(threshold, 0.3) if sweep_ else threshold
+    extractions = [extract([p], min_confidence=lowest, **models) for p in parsed]
+    report = evaluate_extraction(docs, extractions, lenient=not strict, min_confidence=threshold)
+    sys.stdout.write(report.text(by_rule=by_rule, per_document=per_document))
+    if sweep_:
+        sys.stdout.write(sweep(docs, [(x.entities, x.relations) for x in extractions], lenient=not strict))
 
 
 @app.command()

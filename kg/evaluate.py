@@ -1,4 +1,4 @@
-"""Score extraction against gold annotations (format: shared/gold/README.md).
+"""Score extraction against gold annotations (format: docs/gold-format.md).
 
 Entities match by type and by canonical name or alias after case/diacritic/
 punctuation folding; relations by predicate, subject and object (either order
@@ -18,7 +18,7 @@ from .gazetteer import fold
 from .io import read_text_file
 from .types import CLASSES, Entity, Relation
 
-__all__ = ["GoldDoc", "Score", "Report", "read_gold", "score_documents"]
+__all__ = ["GoldDoc", "Score", "Report", "read_gold", "score_documents", "sweep"]
 
 SYMMETRIC = ("cooperatesWith", "competesWith")
 PROPERTIES = ("leaderOf", "founderOf", "develops", "memberOf", "basedIn", "partOf", "cooperatesWith",
@@ -60,13 +60,22 @@ class Report:
     per_relation: tuple[tuple[str, Score], ...]
     missed: tuple[tuple[str, str, str, str], ...]          # (doc, subject, relation, object)
     false_positives: tuple[tuple[str, str, str, str], ...]
+    per_document: tuple[tuple[str, Score], ...] = ()        # relation scores per gold document
+    by_rule: tuple[tuple[str, Score], ...] = ()             # per rule or model id (fn is always 0)
 
-    def text(self) -> str:
+    def text(self, *, by_rule: bool = False, per_document: bool = False) -> str:
         lines = [f"entities   P {self.entities.precision:.3f}  R {self.entities.recall:.3f}  F1 {self.entities.f1:.3f}",
                  f"relations  P {self.relations.precision:.3f}  R {self.relations.recall:.3f}  F1 {self.relations.f1:.3f}"
                  f"  ({self.relations.tp} of {self.relations.tp + self.relations.fn} gold found)"]
         for name, s in self.per_relation:
             lines.append(f"  {name:<15} P {s.precision:.2f} R {s.recall:.2f} F1 {s.f1:.2f}  (tp {s.tp}, fp {s.fp}, fn {s.fn})")
+        if by_rule:
+            lines.append("by rule (a fact found by several sentences counts for the most confident one):")
+            lines += [f"  {rule:<28} P {sc.precision:.2f}  (tp {sc.tp}, fp {sc.fp})" for rule, sc in self.by_rule]
+        if per_document:
+            lines.append("per document (relations):")
+            lines += [f"  {d:<44} P {sc.precision:.2f} R {sc.recall:.2f} F1 {sc.f1:.2f}  (tp {sc.tp}, fp {sc.fp}, fn {sc.fn})"
+                      for d, sc in self.per_document]
         lines += [f"missed: [{d}] {s} {p} {o}" for d, s, p, o in self.missed]
         lines += [f"false positive: [{d}] {s} {p} {o}" for d, s, p, o in self.false_positives]
         return "\n".join(lines) + "\n"
@@ -132,11 +141,13 @@ def _match_entity(e: Entity, gold: GoldDoc, lenient: bool) -> str | None:
 
 
 def score_documents(gold: Sequence[GoldDoc], predicted: Sequence[tuple[Sequence[Entity], Sequence[Relation]]],
-                    lenient: bool = True) -> Report:
-    """Score per-document predictions (entities, relations) against gold documents."""
+                    lenient: bool = True, min_confidence: float = 0.0) -> Report:
+    """Score per-document predictions (entities, relations) against gold documents; relations
+    below ``min_confidence`` are left out."""
     etp = efp = efn = 0
     per: dict[str, list[int]] = {p: [0, 0, 0] for p in PROPERTIES}
-    missed, fps = [], []
+    rules: dict[str, list[int]] = {}
+    missed, fps, per_doc = [], [], []
     for g, (ents, rels) in zip(gold, predicted):
         ent_map = {e.key: _match_entity(e, g, lenient) for e in ents}
         matched = {v for v in ent_map.values() if v}
@@ -144,24 +155,43 @@ def score_documents(gold: Sequence[GoldDoc], predicted: Sequence[tuple[Sequence[
         efp += sum(1 for v in ent_map.values() if v is None)
         efn += len(g.entities) - len(matched)
         names = {e.key: e.name for e in ents}
-        pred = set()
+        pred: dict[tuple[str, str, str], Relation] = {}
         for r in rels:
+            if r.confidence < min_confidence:
+                continue
             s, o = ent_map.get(r.subject) or names.get(r.subject, r.subject), ent_map.get(r.object) or names.get(r.object, r.object)
-            pred.add(_norm(s, r.predicate, o))
+            t = _norm(s, r.predicate, o)
+            if t not in pred or r.confidence > pred[t].confidence:
+                pred[t] = r
         gold_rels = {_norm(*t) for t in g.relations}
-        for t in sorted(pred | gold_rels):
+        doc_cell = [0, 0, 0]
+        for t in sorted(set(pred) | gold_rels):
             cell = per.setdefault(t[1], [0, 0, 0])
-            if t in pred and t in gold_rels:
-                cell[0] += 1
-            elif t in pred:
-                cell[1] += 1
+            if t in pred:
+                rule = rules.setdefault(pred[t].rule, [0, 0, 0])
+                rule[0 if t in gold_rels else 1] += 1
+            i = 0 if t in pred and t in gold_rels else 1 if t in pred else 2
+            cell[i] += 1
+            doc_cell[i] += 1
+            if i == 1:
                 fps.append((g.id, *t))
-            else:
-                cell[2] += 1
+            elif i == 2:
                 missed.append((g.id, *t))
+        per_doc.append((g.id, Score(*doc_cell)))
     rel = Score(*(sum(c[i] for c in per.values()) for i in range(3)))
     per_rel = tuple((p, Score(*c)) for p, c in per.items() if any(c))
-    return Report(Score(etp, efp, efn), rel, per_rel, tuple(missed), tuple(fps))
+    return Report(Score(etp, efp, efn), rel, per_rel, tuple(missed), tuple(fps), tuple(per_doc),
+                  tuple((k, Score(*v)) for k, v in sorted(rules.items())))
+
+
+def sweep(gold: Sequence[GoldDoc], predicted: Sequence[tuple[Sequence[Entity], Sequence[Relation]]],
+          thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), lenient: bool = True) -> str:
+    """Relation P/R/F1 at each ``--min-confidence`` (predictions made at the lowest threshold)."""
+    lines = ["min-confidence sweep (relations):"]
+    for t in thresholds:
+        sc = score_documents(gold, predicted, lenient, t).relations
+        lines.append(f"  >= {t:.1f}  P {sc.precision:.3f}  R {sc.recall:.3f}  F1 {sc.f1:.3f}  (tp {sc.tp}, fp {sc.fp})")
+    return "\n".join(lines) + "\n"
 
 
 def _norm(s: str, p: str, o: str) -> tuple[str, str, str]:
@@ -170,6 +200,7 @@ def _norm(s: str, p: str, o: str) -> tuple[str, str, str]:
     return (s, p, o)
 
 
-def evaluate_extraction(gold: Sequence[GoldDoc], extractions: Iterable, lenient: bool = True) -> Report:
+def evaluate_extraction(gold: Sequence[GoldDoc], extractions: Iterable, lenient: bool = True,
+                        min_confidence: float = 0.0) -> Report:
     """Score :class:`kg.pipeline.Extraction` objects, one per gold document."""
-    return score_documents(gold, [(x.entities, x.relations) for x in extractions], lenient)
+    return score_documents(gold, [(x.entities, x.relations) for x in extractions], lenient, min_confidence)

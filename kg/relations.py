@@ -1,38 +1,106 @@
-"""Run the relation patterns over a parsed document and keep one fact per (s, p, o, sentence)."""
+"""Facts of a parsed document: the hand-written rules, or the trained relation model over every
+candidate pair (with the rules among its features). One fact per (s, p, o, sentence).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from .candidates import PairCandidate, document_candidates
+from .features import property_features
+from .linear import LinearModel
 from .ontology import Ontology
 from .patterns import RULES, Candidate, SentenceContext
 from .types import Document, Relation
 
-__all__ = ["extract_relations"]
+__all__ = ["extract_relations", "relation_scores", "relations_from_scores", "DEFAULT_MIN_CONFIDENCE"]
+
+#: Facts scored below this by the relation model are dropped (chosen on the development set).
+DEFAULT_MIN_CONFIDENCE = 0.3
 
 
 def extract_relations(doc: Document, entity_at: Mapping[tuple[int, int], str],
                       classes: Mapping[str, str], onto: Ontology,
-                      rules: Sequence[str] | None = None) -> list[Relation]:
-    """Facts stated in ``doc``; ``entity_at`` maps (sentence, word id) to entity keys."""
+                      rules: Sequence[str] | None = None, model: LinearModel | None = None,
+                      min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+                      names: Mapping[str, str] | None = None) -> list[Relation]:
+    """Facts stated in ``doc``; ``entity_at`` maps (sentence, word id) to entity keys.
+
+    With a ``model``, every candidate pair is scored and kept at ``min_confidence`` or above
+    (``kg:extractedBy`` is the model's name); without one, the rules alone decide. ``names``
+    (folded form → entity key) lets the model also read names nested in names.
+    """
+    if model is not None:
+        best = _scored(doc, entity_at, classes, onto, model, min_confidence, names)
+    else:
+        best = _ruled(doc, entity_at, classes, onto, rules)
+    return _relations(doc, best)
+
+
+def _relations(doc: Document, best: dict) -> list[Relation]:
+    out = []
+    for (subj, pred, obj, si), c in sorted(best.items()):
+        s = doc.sentences[si]
+        out.append(Relation(subj, pred, obj, doc.id, si, s.text, s.start_char, s.end_char,
+                            round(c.confidence, 2), c.rule))
+    return out
+
+
+def _keep(best: dict, c: Candidate, si: int, onto: Ontology) -> None:
+    subj, obj = c.subject, c.object
+    if onto.properties[c.predicate].symmetric and obj < subj:
+        subj, obj = obj, subj
+    k = (subj, c.predicate, obj, si)
+    if k not in best or c.confidence > best[k].confidence:
+        best[k] = Candidate(subj, c.predicate, obj, c.confidence, c.rule)
+
+
+def _ruled(doc, entity_at, classes, onto, rules) -> dict:
     by_sentence: dict[int, dict[int, str]] = {}
     for (si, wid), key in entity_at.items():
         by_sentence.setdefault(si, {})[wid] = key
-    best: dict[tuple[str, str, str, int], tuple[Candidate, str]] = {}
+    best: dict = {}
     active = [(rid, RULES[rid]) for rid in (rules or RULES)]
     for s in doc.sentences:
         ctx = SentenceContext(s, by_sentence.get(s.index, {}), classes, onto)
         for rid, rule in active:
             for c in rule(ctx):
-                subj, obj = c.subject, c.object
-                if onto.properties[c.predicate].symmetric and obj < subj:
-                    subj, obj = obj, subj
-                k = (subj, c.predicate, obj, s.index)
-                if k not in best or c.confidence > best[k][0].confidence:
-                    best[k] = (Candidate(subj, c.predicate, obj, c.confidence, rid), rid)
-    out = []
-    for (subj, pred, obj, si), (c, rid) in sorted(best.items()):
-        s = doc.sentences[si]
-        out.append(Relation(subj, pred, obj, doc.id, si, s.text, s.start_char, s.end_char,
-                            round(c.confidence, 2), rid))
-    return out
+                _keep(best, Candidate(c.subject, c.predicate, c.object, c.confidence, rid), s.index, onto)
+    return best
+
+
+def _scored(doc, entity_at, classes, onto, model: LinearModel, threshold: float, names=None) -> dict:
+    cands = document_candidates(doc, entity_at, classes, onto, names)
+    scored = [(c, relation_scores(model, c.features, _fitting(onto, classes, c))) for c in cands]
+    return _best_scored(scored, classes, onto, model.name, threshold)
+
+
+def _fitting(onto: Ontology, classes: Mapping[str, str], c: PairCandidate) -> list[str]:
+    a, b = classes.get(c.subject), classes.get(c.object)
+    return [p for p, spec in onto.properties.items() if a in spec.domain and b in spec.range]
+
+
+def relation_scores(model: LinearModel, features: Sequence[str], props: Sequence[str]) -> dict[str, float]:
+    """Probability that the pair stands in each of ``props`` (one pooled model, see
+    :func:`kg.features.property_features`)."""
+    return {p: model.scores(property_features(features, p))[model.labels[0]] for p in props}
+
+
+def _best_scored(scored, classes, onto, name: str, threshold: float) -> dict:
+    best: dict = {}
+    for cand, probs in scored:
+        for prop, p in probs.items():
+            spec = onto.properties.get(prop)
+            if p < threshold or spec is None:
+                continue
+            if classes.get(cand.subject) not in spec.domain or classes.get(cand.object) not in spec.range:
+                continue
+            _keep(best, Candidate(cand.subject, prop, cand.object, p, name), cand.sentence, onto)
+    return best
+
+
+def relations_from_scores(doc: Document, scored: Sequence[tuple[PairCandidate, Mapping[str, float]]],
+                          classes: Mapping[str, str], onto: Ontology, name: str,
+                          threshold: float = DEFAULT_MIN_CONFIDENCE) -> list[Relation]:
+    """Facts from already scored candidates (training scores held-out folds this way)."""
+    return _relations(doc, _best_scored(scored, classes, onto, name, threshold))

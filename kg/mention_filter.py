@@ -1,0 +1,51 @@
+"""Drop mentions that are not content or not names: boilerplate always, unlikely names by model.
+
+Why: on real news, four extracted entities in ten were wrong (outlets in datelines, photo
+credits, venues, programmes, generic nouns). Boilerplate is recognised by its shape
+(:mod:`kg.boilerplate`); the rest is a learned call (:mod:`kg.features`), since which capitalised
+spans are names is a matter of context no short rule list captures. Gazetteer names are kept.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from .boilerplate import boilerplate_spans, in_spans
+from .features import mention_features
+from .gazetteer import Gazetteer, fold
+from .linear import LinearModel
+from .types import Document, Mention
+
+__all__ = ["filter_mentions", "mention_feature_rows", "KEEP_THRESHOLD"]
+
+#: A mention is kept when the entity model gives its class at least this probability.
+KEEP_THRESHOLD = 0.3
+
+
+def mention_feature_rows(doc: Document, mentions: Sequence[Mention], gaz: Gazetteer
+                         ) -> list[tuple[Mention, bool, list[str]]]:
+    """(mention, in boilerplate, features) for each mention of a document."""
+    spans = boilerplate_spans(doc.text)
+    counts = Counter(fold(m.text) for m in mentions)
+    out = []
+    for m in mentions:
+        boiler = in_spans(spans, m.start_char, m.end_char)
+        s = doc.sentences[m.sentence]
+        feats = mention_features(s, m, boiler=boiler, in_gazetteer=gaz.lookup(m.text) is not None,
+                                 count=counts[fold(m.text)], doc_sentences=len(doc.sentences))
+        out.append((m, boiler, feats))
+    return out
+
+
+def filter_mentions(doc: Document, mentions: Sequence[Mention], gaz: Gazetteer,
+                    model: LinearModel | None, threshold: float = KEEP_THRESHOLD) -> list[Mention]:
+    """Mentions outside boilerplate that the model (when given) believes name an entity of their class."""
+    out = []
+    for m, boiler, feats in mention_feature_rows(doc, mentions, gaz):
+        if boiler:
+            continue
+        if model is not None and m.source != "gazetteer" and model.scores(feats).get(m.cls, 1.0) < threshold:
+            continue
+        out.append(m)
+    return out
