@@ -28,7 +28,7 @@ _DATELINE_SHAPE = re.compile(r"[,(]|\.(?:com|net|id|co)\b|^[A-Z][A-Z .]+$|^[A-Z]
 # A photo credit or agency tag in parentheses: "(Reuters/Beck Diefenbach)", "(ANTARA FOTO/Puspa)",
 # "(Foto: Antara)", "(mdk/ant)", "(ptr)".
 _CREDIT = re.compile(r"\((?:(?:foto|ilustrasi|sumber)\s*:[^()\n]{1,60}|[A-Za-z][A-Za-z .]{0,30}/[A-Za-z][A-Za-z .]{0,40}"
-                     r"|[a-z]{2,4}(?:/[a-z]{2,4})*)\)", re.IGNORECASE)
+                     r"|(?-i:[a-z]{2,4}(?:/[a-z]{2,4})*))\)", re.IGNORECASE)
 # An outlet's self-description closing an article: "DailySocial.id adalah portal berita …".
 _FOOTER = re.compile(r"^[^\n]{0,40}\b(?:adalah|merupakan) (?:portal|situs|media) berita[^\n]*", re.IGNORECASE | re.MULTILINE)
 

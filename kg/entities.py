@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .gazetteer import Gazetteer, fold
 from .types import CLASSES, Entity, Mention
 
-__all__ = ["EntityTable", "resolve_entities"]
+__all__ = ["EntityTable", "abbreviations", "resolve_entities"]
 
 _CLASS_ORDER = {c: i for i, c in enumerate(CLASSES)}
 
@@ -42,8 +42,24 @@ def _canonical(m: Mention, gaz: Gazetteer) -> tuple[str, str, str | None, bool]:
     return _clean(m.text), m.cls, None, False
 
 
-def resolve_entities(mentions_by_doc: Sequence[tuple[str, Sequence[Mention]]], gaz: Gazetteer) -> EntityTable:
-    """Group mentions into entities within and across documents."""
+def abbreviations(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention, Mention]]:
+    """(name, abbreviation) pairs written "Long Name (ABBR)": news introduces a short form once,
+    in brackets right after the full name, and uses it from then on."""
+    out = []
+    for m1, m2 in zip(mentions, mentions[1:]):
+        if m1.sentence != m2.sentence or " " in m2.text.strip() or len(m2.text) > 12:
+            continue
+        if text[m1.end_char:m2.start_char].strip() != "(" or not text[m2.end_char:m2.end_char + 2].lstrip().startswith(")"):
+            continue
+        if sum(ch.isupper() for ch in m2.text) >= 2 and len(m1.text.split()) >= 2:
+            out.append((m1, m2))
+    return out
+
+
+def resolve_entities(mentions_by_doc: Sequence[tuple[str, Sequence[Mention]]], gaz: Gazetteer,
+                     same: Sequence[tuple[str, Mention, Mention]] = ()) -> EntityTable:
+    """Group mentions into entities within and across documents; ``same`` holds (doc id, name,
+    abbreviation) pairs known to denote one entity (see :func:`abbreviations`)."""
     groups: dict[str, dict] = {}          # folded canonical name → group
     assign: dict[tuple[str, int, int], str] = {}
     for doc_id, mentions in mentions_by_doc:
@@ -60,6 +76,15 @@ def resolve_entities(mentions_by_doc: Sequence[tuple[str, Sequence[Mention]]], g
             g["qid"] = g["qid"] or qid
             g["aliases"].add(_clean(m.text))
             assign[(doc_id, m.sentence, m.start)] = key
+    for doc_id, m1, m2 in same:
+        a, b = assign.get((doc_id, m1.sentence, m1.start)), assign.get((doc_id, m2.sentence, m2.start))
+        if a is None or b is None or a == b or a not in groups or b not in groups:
+            continue
+        if groups[b]["gaz"] and groups[a]["gaz"]:
+            continue   # two known entities: the gazetteer knows better than the brackets
+        if groups[b]["gaz"]:
+            a, b = b, a
+        _merge_into(groups, assign, b, a)
     _merge_short_names(groups, assign)
     _merge_np_variants(groups, assign)
     table = EntityTable()

@@ -16,6 +16,9 @@ HEAD_CLASS: dict[str, str] = {
         "otoritas", "majelis", "parlemen", "senat", "kongres", "pemerintah", "kabinet", "pengadilan",
         "mahkamah", "agensi", "biro", "divisi", "laboratorium", "lab", "pusat", "koalisi", "federasi",
         "serikat", "persatuan", "uni", "duma", "kantor", "bursa", "raksasa", "produsen", "operator",
+        # regional bodies of the state, named after their region: "Polda Jawa Barat", "Pemprov DKI Jakarta"
+        "polda", "polres", "polresta", "polrestabes", "polsek", "pemprov", "pemkot", "pemkab", "dprd", "kejati",
+        "kejari", "kodam", "korem", "kodim", "dinas", "disdik", "dishub", "kanwil", "pengadilan", "kejaksaan",
     ), "Organization"),
     **dict.fromkeys(("model", "chatbot", "asisten", "llm", "sistem", "platform ai", "mesin"), "AIModel"),
     **dict.fromkeys(("konferensi", "ktt", "forum", "festival", "pameran", "kongres", "simposium", "pertemuan",

@@ -101,6 +101,7 @@ def sentence_mentions(doc: Document, s: Sentence, gaz: Gazetteer, titles: frozen
     cands += _quoted(doc, s, gaz)
     cands += _chunks(doc, s, gaz, titles)
     cands += _created(s, creators)
+    cands = _organisations_over_places(s, cands)
     chosen: list[tuple[int, int, str, str]] = []
     taken: set[int] = set()
     for a, b, cls, src in sorted(cands, key=lambda c: (PRIORITY[c[3]], -(c[1] - c[0]), c[0])):
@@ -116,6 +117,23 @@ def sentence_mentions(doc: Document, s: Sentence, gaz: Gazetteer, titles: frozen
         if src != "gazetteer" and span_text(doc.text, ws).lower() in NOT_ENTITIES:
             continue
         out.append(Mention(s.index, a, b, span_text(doc.text, ws), cls, src, ws[0].start_char, ws[-1].end_char))
+    return out
+
+
+def _organisations_over_places(s: Sentence, cands: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """An organisation name that contains a known place wins over the place: "Real Madrid",
+    "Polda Jawa Barat", "Pengadilan Negeri Jakarta Selatan", "Bank Indonesia" are bodies, not the
+    places inside them. Applies to NER organisations and to names headed by an organisation noun,
+    never across a coordination ("Rusia dan Tiongkok")."""
+    places = [(a, b) for a, b, cls, src in cands if src == "gazetteer" and cls in ("Country", "Location")]
+    out = []
+    for a, b, cls, src in cands:
+        if cls == "Organization" and src in ("ner", "chunk") and b > a \
+                and (src == "ner" or HEAD_CLASS.get(s.word(a).text.lower()) == "Organization") \
+                and not any(s.word(i).text.lower() in ("dan", "serta", "atau", ",") for i in range(a, b + 1)) \
+                and any(a <= pa and pb <= b and (pa, pb) != (a, b) for pa, pb in places):
+            src = "ner-org"
+        out.append((a, b, cls, src))
     return out
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .coref import link_titles, resolve_coref
-from .entities import EntityTable, mention_index, resolve_entities
+from .entities import EntityTable, abbreviations, mention_index, resolve_entities
 from .errors import ParseError
 from .gazetteer import Gazetteer, fold
 from .graph import build_dataset
@@ -81,7 +81,8 @@ def resolve(docs: Sequence[Document], onto: Ontology, gaz: Gazetteer, entity_mod
         entity_model = bundled_model("entities")
     titles, creators = _titles(onto), _creators(onto)
     mentions = [(d.id, filter_mentions(d, find_mentions(d, gaz, titles, creators), gaz, entity_model)) for d in docs]
-    table: EntityTable = resolve_entities(mentions, gaz)
+    same = [(d.id, a, b) for d, (_, ms) in zip(docs, mentions) for a, b in abbreviations(d.text, ms)]
+    table: EntityTable = resolve_entities(mentions, gaz, same)
     classes = {k: e.cls for k, e in table.entities.items()}
     indexes, names = [], []
     used: set[str] = set()

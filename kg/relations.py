@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from .candidates import PairCandidate, document_candidates
+from .candidates import PairCandidate, RuleHit, document_candidates
 from .features import property_features
 from .linear import LinearModel
 from .ontology import Ontology
@@ -16,7 +16,7 @@ from .types import Document, Relation
 __all__ = ["extract_relations", "relation_scores", "relations_from_scores", "DEFAULT_MIN_CONFIDENCE"]
 
 #: Facts scored below this by the relation model are dropped (chosen on the development set).
-DEFAULT_MIN_CONFIDENCE = 0.3
+DEFAULT_MIN_CONFIDENCE = 0.4
 
 
 def extract_relations(doc: Document, entity_at: Mapping[tuple[int, int], str],
@@ -72,7 +72,7 @@ def _ruled(doc, entity_at, classes, onto, rules) -> dict:
 def _scored(doc, entity_at, classes, onto, model: LinearModel, threshold: float, names=None) -> dict:
     cands = document_candidates(doc, entity_at, classes, onto, names)
     scored = [(c, relation_scores(model, c.features, _fitting(onto, classes, c))) for c in cands]
-    return _best_scored(scored, classes, onto, model.name, threshold)
+    return _best_scored(scored, classes, onto, model, threshold)
 
 
 def _fitting(onto: Ontology, classes: Mapping[str, str], c: PairCandidate) -> list[str]:
@@ -86,21 +86,37 @@ def relation_scores(model: LinearModel, features: Sequence[str], props: Sequence
     return {p: model.scores(property_features(features, p))[model.labels[0]] for p in props}
 
 
-def _best_scored(scored, classes, onto, name: str, threshold: float) -> dict:
+def rule_confidence(model: LinearModel, hit: RuleHit) -> float:
+    """How often this rule's facts of this property are right in the annotated real news (the
+    model's training corpus, stored with it); a rule it never measured counts as uncertain (0.5), and
+    a model shipped without such a table trusts no rule on its own."""
+    table = model.meta.get("rule_precision")
+    if table is None:
+        return 0.0
+    return float(table.get(f"{hit.rule}:{hit.predicate}", 0.5))
+
+
+def _best_scored(scored, classes, onto, model: LinearModel, threshold: float) -> dict:
+    """Each candidate property at the larger of the model's probability and the measured precision
+    of a rule that states it; the fact is named after whichever is larger (model id or rule id)."""
     best: dict = {}
     for cand, probs in scored:
         for prop, p in probs.items():
             spec = onto.properties.get(prop)
-            if p < threshold or spec is None:
+            if spec is None or classes.get(cand.subject) not in spec.domain or classes.get(cand.object) not in spec.range:
                 continue
-            if classes.get(cand.subject) not in spec.domain or classes.get(cand.object) not in spec.range:
-                continue
-            _keep(best, Candidate(cand.subject, prop, cand.object, p, name), cand.sentence, onto)
+            by = model.name
+            for hit in cand.hits:
+                q = rule_confidence(model, hit) if hit.predicate == prop else 0.0
+                if q > p:
+                    p, by = q, hit.rule
+            if p >= threshold:
+                _keep(best, Candidate(cand.subject, prop, cand.object, p, by), cand.sentence, onto)
     return best
 
 
 def relations_from_scores(doc: Document, scored: Sequence[tuple[PairCandidate, Mapping[str, float]]],
-                          classes: Mapping[str, str], onto: Ontology, name: str,
+                          classes: Mapping[str, str], onto: Ontology, model: LinearModel,
                           threshold: float = DEFAULT_MIN_CONFIDENCE) -> list[Relation]:
     """Facts from already scored candidates (training scores held-out folds this way)."""
-    return _relations(doc, _best_scored(scored, classes, onto, name, threshold))
+    return _relations(doc, _best_scored(scored, classes, onto, model, threshold))

@@ -39,7 +39,7 @@ from kg.evaluate import GoldDoc, read_gold, score_documents  # noqa: E402
 from kg.gazetteer import Gazetteer, fold  # noqa: E402
 from kg.inputs import RawText  # noqa: E402
 from kg.linear import LinearModel  # noqa: E402
-from kg.mention_filter import mention_feature_rows  # noqa: E402
+from kg.mention_filter import KEEP_THRESHOLD, mention_feature_rows  # noqa: E402
 from kg.mentions import find_mentions  # noqa: E402
 from kg.ontology import load_ontology  # noqa: E402
 from kg.pipeline import _creators, _titles, parse, resolve  # noqa: E402
@@ -230,10 +230,40 @@ def score_fold(docs, gold, rel_rows_by_doc, model, onto, threshold, entity_model
         r = resolve([doc], onto, gaz, entity_model)
         classes = {k: e.cls for k, e in r.table.entities.items()}
         scored = [(c, relation_scores(model, c.features, list(labels))) for _, labels, c in rows]
-        rels = relations_from_scores(doc, scored, classes, onto, model.name, threshold)
+        rels = relations_from_scores(doc, scored, classes, onto, model, threshold)
         ents = [e for k, e in r.table.entities.items() if k in r.used]
         preds.append((ents, rels))
     return score_documents(gold, preds)
+
+
+def rule_precision(docs, gold, onto, gaz, em) -> dict[str, float]:
+    """Precision of each (rule, property) on annotated documents, smoothed: (tp + 1) / (n + 2).
+
+    A rule's fact counts as right when the gold of its article holds the same triple; this is the
+    confidence its facts get (kg:confidence), measured on real news rather than guessed.
+    """
+    from kg.evaluate import _norm
+    from kg.pipeline import extract
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for doc, g in zip(docs, gold):
+        x = extract([doc], onto, gaz, relation_model=None, entity_model=em)
+        rep_ents = {e.key: e for e in x.entities}
+        forms = _gold_forms(g)
+        name = {}
+        for k, e in rep_ents.items():
+            hit = next((forms[fold(f)] for f in (e.name, *e.aliases) if fold(f) in forms and forms[fold(f)][1] == e.cls), None)
+            name[k] = hit[0] if hit else None
+        gold_rels = {_norm(*t) for t in g.relations}
+        seen = set()
+        for r in x.relations:
+            t = _norm(name.get(r.subject) or "?s", r.predicate, name.get(r.object) or "?o")
+            if (t, r.rule) in seen:
+                continue
+            seen.add((t, r.rule))
+            c = counts[f"{r.rule}:{r.predicate}"]
+            c[0] += t in gold_rels
+            c[1] += 1
+    return {k: round((tp + 1) / (n + 2), 3) for k, (tp, n) in sorted(counts.items())}
 
 
 def main() -> None:
@@ -266,9 +296,11 @@ def main() -> None:
         mrows = [r for i in doc_ids for r in ment[i]]
         rrows = [r for i in doc_ids for r in rel[i]]
         em = train_linear(f"model/entities-{args.version}", list(CLASSES), [r[0] for r in mrows],
-                          mention_targets(mrows), args.C_ent)
+                          mention_targets(mrows), args.C_ent, {"C": args.C_ent, "keep_threshold": KEEP_THRESHOLD})
         rfeats, rtargets = relation_examples(rrows)
-        rm = train_linear(f"model/relations-{args.version}", ["fact"], rfeats, rtargets, args.C_rel)
+        priors = rule_precision([docs[i] for i in doc_ids], [gold[i] for i in doc_ids], onto, gaz, em)
+        rm = train_linear(f"model/relations-{args.version}", ["fact"], rfeats, rtargets, args.C_rel,
+                          {"C": args.C_rel, "articles": len(doc_ids), "rule_precision": priors})
         return em, rm
 
     if args.cv:
@@ -332,7 +364,7 @@ def main() -> None:
 def _without_rules(m: LinearModel) -> LinearModel:
     """The model-alone variant for reporting: the same weights minus every rule feature."""
     w = {f: v for f, v in m.weights.items() if not f.split("|", 1)[-1].startswith(("rule=", "ruleprop="))}
-    return LinearModel(m.name, m.labels, m.bias, w, m.meta)
+    return LinearModel(m.name, m.labels, m.bias, w, {k: v for k, v in m.meta.items() if k != "rule_precision"})
 
 
 def _score_rules(docs, gold, onto, gaz, em):
