@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from .boilerplate import boilerplate_spans, in_spans
 from .features import mention_features
@@ -19,8 +20,10 @@ from .types import Document, Mention
 
 __all__ = ["filter_mentions", "mention_feature_rows", "KEEP_THRESHOLD"]
 
-#: A mention is kept when the entity model gives its class at least this probability.
+#: A mention is kept when the entity model gives some class at least this probability.
 KEEP_THRESHOLD = 0.3
+#: Mention sources the model never overrules.
+TRUSTED = frozenset(("gazetteer", "np", "quote"))
 
 
 def mention_feature_rows(doc: Document, mentions: Sequence[Mention], gaz: Gazetteer
@@ -40,12 +43,23 @@ def mention_feature_rows(doc: Document, mentions: Sequence[Mention], gaz: Gazett
 
 def filter_mentions(doc: Document, mentions: Sequence[Mention], gaz: Gazetteer,
                     model: LinearModel | None, threshold: float = KEEP_THRESHOLD) -> list[Mention]:
-    """Mentions outside boilerplate that the model (when given) believes name an entity of their class."""
+    """Mentions outside boilerplate that the model (when given) believes name an entity.
+
+    A mention the model scores below ``threshold`` for every class is dropped; one it scores
+    higher for another class than for its own, and at least 0.5, takes that class (the NER calls
+    unknown one-word names PER: "Halodoc", "Burnley"). Gazetteer names, and the names patterns
+    build on purpose (quoted names, bodies a launch verb creates), are kept as they are.
+    """
     out = []
     for m, boiler, feats in mention_feature_rows(doc, mentions, gaz):
         if boiler:
             continue
-        if model is not None and m.source != "gazetteer" and model.scores(feats).get(m.cls, 1.0) < threshold:
-            continue
+        if model is not None and m.source not in TRUSTED:
+            probs = model.scores(feats)
+            best = max(sorted(probs), key=lambda c: probs[c])
+            if probs[best] < threshold:
+                continue
+            if best != m.cls and probs[best] >= 0.5 and probs[best] > probs.get(m.cls, 0.0):
+                m = replace(m, cls=best)
         out.append(m)
     return out

@@ -5,7 +5,9 @@ they hold (weighting the cues of relations the seed corpus lacks: investsIn, ord
 mostly from "tajuk utama" and "teknologi" with a share of other categories for breadth. The 20
 dev_indosum articles and the 90 already annotated ones are excluded. Deterministic.
 
-    python training/relations/select_articles.py ../shared --n 240 -o training/relations/selected.jsonl
+    python training/relations/select_articles.py ../shared --n 240 -o round1.jsonl
+    python training/relations/select_articles.py ../shared --n 280 -o round2.jsonl \
+        --exclude training/relations/annotated/slice_*.jsonl
 """
 
 from __future__ import annotations
@@ -44,12 +46,17 @@ def main() -> None:
     ap.add_argument("shared", type=Path)
     ap.add_argument("--n", type=int, default=240)
     ap.add_argument("-o", "--out", type=Path, required=True)
+    ap.add_argument("--exclude", type=Path, nargs="*", default=[], help="annotated .jsonl files whose articles are taken")
     args = ap.parse_args()
     gold = args.shared / "gold"
     taken = set()
     for name in ("dev_indosum.jsonl", "train_indosum.jsonl"):
         for line in (gold / name).read_text(encoding="utf-8").splitlines():
             taken.add(json.loads(line)["id"].split("_", 1)[1])
+    for path in args.exclude:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                taken.add(json.loads(line)["id"].split("_", 1)[1])
     arts = [json.loads(l) for l in lzma.open(args.shared / "data/indosum-dev/articles.jsonl.xz", "rt", encoding="utf-8")]
     picked = []
     for cat, share in SHARES.items():

@@ -39,7 +39,7 @@ from kg.evaluate import GoldDoc, read_gold, score_documents  # noqa: E402
 from kg.gazetteer import Gazetteer, fold  # noqa: E402
 from kg.inputs import RawText  # noqa: E402
 from kg.linear import LinearModel  # noqa: E402
-from kg.mention_filter import KEEP_THRESHOLD, mention_feature_rows  # noqa: E402
+from kg.mention_filter import KEEP_THRESHOLD, TRUSTED, mention_feature_rows  # noqa: E402
 from kg.mentions import find_mentions  # noqa: E402
 from kg.ontology import load_ontology  # noqa: E402
 from kg.pipeline import _creators, _titles, parse, resolve  # noqa: E402
@@ -99,7 +99,7 @@ def mention_rows(doc, g: GoldDoc, onto, gaz):
     ms = find_mentions(doc, gaz, _titles(onto), _creators(onto))
     rows = []
     for m, boiler, feats in mention_feature_rows(doc, ms, gaz):
-        if boiler or m.source == "gazetteer":
+        if boiler or m.source in TRUSTED:
             continue
         rows.append((feats, m.cls, mention_label(m.text, forms, persons)))
     return rows
@@ -195,11 +195,8 @@ def train_linear(name: str, labels: list[str], feature_lists, targets, C: float,
 
 
 def mention_targets(rows):
-    """Per class: rows whose predicted class is that class, labelled by whether gold agrees."""
-    targets = {c: [] for c in CLASSES}
-    for i, (_, cls, gold) in enumerate(rows):
-        targets[cls].append((i, int(gold == cls)))
-    return targets
+    """Per class: every mention, labelled by whether gold gives it that class (none: no entity)."""
+    return {c: [(i, int(gold == c)) for i, (_, _, gold) in enumerate(rows)] for c in CLASSES}
 
 
 def relation_examples(rows):
