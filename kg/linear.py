@@ -54,9 +54,10 @@ class LinearModel:
                    MappingProxyType(dict(obj.get("meta", {}))))
 
     def save(self, path: str | Path) -> None:
-        """Write gzipped JSON (sorted keys, fixed mtime: the same model gives the same bytes)."""
+        """Write gzipped JSON (sorted keys, no file name or time in the header: the same model gives the
+        same bytes wherever it is saved)."""
         data = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+        with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as f:
             f.write(data)
 
 

@@ -1,4 +1,4 @@
-"""Scoring against gold annotations (shared/gold format)."""
+"""Scoring against gold annotations (docs/gold-format.md)."""
 
 import json
 
@@ -24,7 +24,8 @@ def test_scores_against_a_tiny_gold_file(tmp_path, fixtures):
     gold = read_gold(_gold(tmp_path, [
         {"subject": "Sberbank", "relation": "develops", "object": "GigaChat", "evidence": "x"},
         {"subject": "Sberbank", "relation": "basedIn", "object": "Rusia", "evidence": "x"}]))
-    x = extract(read_conllu(fixtures / "constructions" / "passive_relcl.conllu"))
+    x = extract(read_conllu(fixtures / "constructions" / "passive_relcl.conllu"), relation_model=None,
+                entity_model=None)
     rep = score_documents(gold, [(x.entities, x.relations)])
     assert (rep.relations.tp, rep.relations.fp, rep.relations.fn) == (1, 1, 1)
     assert rep.relations.precision == rep.relations.recall == 0.5
@@ -48,3 +49,48 @@ def test_unknown_relation_name_is_a_clear_error(tmp_path):
     bad = _gold(tmp_path, [{"subject": "Sberbank", "relation": "develop", "object": "GigaChat"}])
     with pytest.raises(InputError, match="unknown relation 'develop'"):
         read_gold(bad)
+
+
+def _two_facts(tmp_path):
+    from kg.types import Entity, Relation
+    ents = [Entity("s", "Sberbank", "Organization"), Entity("g", "GigaChat", "AIModel"), Entity("r", "Rusia", "Country")]
+    rels = [Relation("s", "develops", "g", "passive_relcl", 0, "", 0, 0, 0.85, "model/relations-v1"),
+            Relation("g", "basedIn", "r", "passive_relcl", 0, "", 0, 0, 0.35, "made-by/v1")]
+    gold = read_gold(_gold(tmp_path, [
+        {"subject": "Sberbank", "relation": "develops", "object": "GigaChat", "evidence": "x"},
+        {"subject": "Sberbank", "relation": "basedIn", "object": "Rusia", "evidence": "x"}]))
+    return gold, [(ents, rels)]
+
+
+def test_by_rule_and_per_document(tmp_path):
+    gold, pred = _two_facts(tmp_path)
+    rep = score_documents(gold, pred)
+    by = dict(rep.by_rule)
+    assert (by["model/relations-v1"].tp, by["model/relations-v1"].fp) == (1, 0)
+    assert (by["made-by/v1"].tp, by["made-by/v1"].fp) == (0, 1)
+    [(doc, sc)] = rep.per_document
+    assert doc == "passive_relcl" and (sc.tp, sc.fp, sc.fn) == (1, 1, 1)
+    text = rep.text(by_rule=True, per_document=True)
+    assert "made-by/v1" in text and "passive_relcl" in text
+
+
+def test_min_confidence_and_sweep(tmp_path):
+    from kg.evaluate import sweep
+    gold, pred = _two_facts(tmp_path)
+    assert score_documents(gold, pred, min_confidence=0.5).relations.fp == 0
+    assert score_documents(gold, pred, min_confidence=0.9).relations.tp == 0
+    rows = sweep(gold, pred).splitlines()
+    assert rows[1].startswith("  >= 0.3") and "fp 1" in rows[1]
+    assert rows[3].startswith("  >= 0.5") and "tp 1, fp 0" in rows[3]
+    assert len(rows) == 8
+
+
+def test_cli_reports_rules_documents_and_sweep(cli, tmp_path):
+    from conftest import ROOT
+    r = cli("evaluate", str(ROOT / "examples" / "seed.gold.jsonl"), "--by-rule", "--per-document", "--sweep")
+    assert r.returncode == 0, r.stderr
+    assert "by rule" in r.stdout and "per document" in r.stdout and ">= 0.9" in r.stdout
+    rules = cli("evaluate", str(ROOT / "examples" / "seed.gold.jsonl"), "--rules-only", "--by-rule")
+    assert rules.returncode == 0 and "model/relations-v1" not in rules.stdout
+    bad = cli("evaluate", str(ROOT / "examples" / "seed.gold.jsonl"), "--min-confidence", "1.5")
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
