@@ -19,7 +19,15 @@ from .types import Document, Sentence
 
 __all__ = ["PairCandidate", "RuleHit", "document_candidates", "nested_candidates", "rule_hits", "sentence_spans"]
 
-MAX_ENTITIES = 30    # entity spans per sentence beyond which pairs are not enumerated (tables, lists of scores)
+MAX_ENTITIES = 30
+# Heads of state bodies: "Kementerian Luar Negeri Rusia", "Departemen Perdagangan AS" name their
+# country as a fact; a company or party that carries a country word ("Telkom Indonesia", "Partai
+# Komunis China") does not by its name alone.
+STATE_HEADS = frozenset((
+    "kementerian", "departemen", "kedutaan", "konsulat", "parlemen", "majelis", "dewan", "komisi", "badan",
+    "angkatan", "kepolisian", "militer", "tentara", "pemerintah", "pemerintahan", "mahkamah", "pengadilan",
+    "kejaksaan", "direktorat", "otoritas", "lembaga", "senat", "kongres", "duma", "kabinet", "biro",
+    "polda", "polres", "polsek", "pemprov", "pemkot", "pemkab", "dprd", "dinas", "kantor"))    # entity spans per sentence beyond which pairs are not enumerated (tables, lists of scores)
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,8 @@ def nested_candidates(s: Sentence, spans: Mapping[str, list[tuple[int, int]]], c
                 inner = names.get(fold(" ".join(w.text for w in s.words[i - 1:j])))
                 if inner is None or inner == outer or not _fits_any(onto, classes.get(outer), classes.get(inner)):
                     continue
+                if classes[inner] in ("Country", "Location") and words[0].text.lower() not in STATE_HEADS:
+                    continue   # "Telkom Indonesia", "Microsoft Indonesia": a brand, not a statement
                 cls_in = classes[inner]
                 feats = ("nested", f"nested={where}", f"cls=Organization>{cls_in}", f"nested,cls={where},{cls_in}",
                          f"outer0={words[0].lemma.lower()}", f"outer0,cls={words[0].lemma.lower()},{cls_in}",

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from .errors import KgError
 from .inputs import MAX_DOC_CHARS
-from .relations import DEFAULT_MIN_CONFIDENCE
+from .thresholds import DEFAULT_MIN_CONFIDENCE
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Jalin: weave Indonesian text into an RDF knowledge graph.")
@@ -288,7 +288,6 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold annotations (.jsonl; fo
     from .evaluate import evaluate_extraction, read_gold, sweep
     from .inputs import RawText
     from .pipeline import extract, parse as run_parse
-    from .relations import DEFAULT_MIN_CONFIDENCE
     docs = read_gold(gold)
     if not docs:
         _fail(f"{gold}: no gold records; give one JSON object per line (format in docs/gold-format.md)")

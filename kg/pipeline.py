@@ -21,7 +21,8 @@ from .graph import build_dataset
 from .inputs import Failure, RawText, collect_inputs
 from .mentions import find_mentions
 from .ontology import Ontology, load_ontology
-from .relations import DEFAULT_MIN_CONFIDENCE, extract_relations
+from .relations import extract_relations
+from .thresholds import DEFAULT_MIN_CONFIDENCE
 from .types import Document, Entity, Relation
 
 __all__ = ["Extraction", "KnowledgeGraph", "Resolved", "build", "extract", "parse", "resolve"]
@@ -291,9 +292,12 @@ def documents(texts: Sequence[RawText], parsed: Sequence[Document] = (), nlp: An
 
 
 def build(source: Any, *, nlp: Any = None, ontologies: Sequence[str | os.PathLike[str]] = (),
-          gazetteers: Sequence[str | os.PathLike[str]] = ()) -> KnowledgeGraph:
-    """Build a graph from a text, a list of texts, or paths (``pathlib.Path``)."""
+          gazetteers: Sequence[str | os.PathLike[str]] = (),
+          min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> KnowledgeGraph:
+    """Build a graph from a text, a list of texts, or paths (``pathlib.Path``); facts scored below
+    ``min_confidence`` are left out."""
     texts, parsed, failures = _as_inputs(source)
     onto = load_ontology(tuple(ontologies))
     gaz = Gazetteer.load(tuple(gazetteers))
-    return KnowledgeGraph(extract(documents(texts, parsed, nlp), onto, gaz), tuple(failures))
+    return KnowledgeGraph(extract(documents(texts, parsed, nlp), onto, gaz, min_confidence=min_confidence),
+                          tuple(failures))

@@ -11,12 +11,11 @@ from .features import property_features
 from .linear import LinearModel
 from .ontology import Ontology
 from .patterns import RULES, Candidate, SentenceContext
+from .thresholds import DEFAULT_MIN_CONFIDENCE
 from .types import Document, Relation
 
-__all__ = ["extract_relations", "relation_scores", "relations_from_scores", "DEFAULT_MIN_CONFIDENCE"]
+__all__ = ["extract_relations", "relation_scores", "relations_from_scores", "rule_confidence"]
 
-#: Facts scored below this by the relation model are dropped (chosen on the development set).
-DEFAULT_MIN_CONFIDENCE = 0.4
 
 
 def extract_relations(doc: Document, entity_at: Mapping[tuple[int, int], str],

@@ -7,6 +7,7 @@ import pytest
 
 from kg.inputs import RawText
 from kg.pipeline import documents, extract
+from kg.thresholds import DEFAULT_MIN_CONFIDENCE
 
 ROOT = Path(__file__).resolve().parents[1]
 MEUTYA_PRABOWO = ("Menteri Komunikasi dan Digital Meutya Hafid menghadiri rapat di Jakarta. "
@@ -51,7 +52,7 @@ def test_model_facts_carry_the_model_id_and_a_probability(seed_docs):
     x = extract(seed_docs)
     rules = {r.rule for r in x.relations}
     assert "model/relations-v1" in rules and rules <= {"model/relations-v1", *RULES}
-    assert all(0.4 <= r.confidence <= 1.0 for r in x.relations)   # the default --min-confidence
+    assert all(DEFAULT_MIN_CONFIDENCE <= r.confidence <= 1.0 for r in x.relations)
 
 
 def test_min_confidence_keeps_a_subset(seed_docs):
