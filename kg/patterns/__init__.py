@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .appositions import descriptor_apposition
 from .base import Candidate, SentenceContext
+from .created import created_body
 from .lists import member_lists, possessed_lists
 from .nouns import made_by, noun_cue
 from .verbs import verb_cue
@@ -22,4 +23,5 @@ RULES = {
     "member-list/v1": member_lists,
     "possessed-list/v1": possessed_lists,
     "made-by/v1": made_by,
+    "created-body/v1": created_body,
 }

@@ -236,30 +236,37 @@ def score_fold(docs, gold, rel_rows_by_doc, model, onto, threshold, entity_model
 def rule_precision(docs, gold, onto, gaz, em) -> dict[str, float]:
     """Precision of each (rule, property) on annotated documents, smoothed: (tp + 1) / (n + 2).
 
-    A rule's fact counts as right when the gold of its article holds the same triple; this is the
-    confidence its facts get (kg:confidence), measured on real news rather than guessed.
+    Every rule's own proposals count (not only the one a tie-break keeps), once per article and
+    triple; a proposal is right when the article's gold holds the same triple. This is the
+    confidence the rule's facts get (kg:confidence): measured on real news rather than guessed.
     """
     from kg.evaluate import _norm
-    from kg.pipeline import extract
+    from kg.patterns import RULES, SentenceContext
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for doc, g in zip(docs, gold):
-        x = extract([doc], onto, gaz, relation_model=None, entity_model=em)
-        rep_ents = {e.key: e for e in x.entities}
+        r = resolve([doc], onto, gaz, em)
+        classes = {k: e.cls for k, e in r.table.entities.items()}
         forms = _gold_forms(g)
         name = {}
-        for k, e in rep_ents.items():
+        for k, e in r.table.entities.items():
             hit = next((forms[fold(f)] for f in (e.name, *e.aliases) if fold(f) in forms and forms[fold(f)][1] == e.cls), None)
             name[k] = hit[0] if hit else None
         gold_rels = {_norm(*t) for t in g.relations}
+        by_sentence: dict[int, dict[int, str]] = defaultdict(dict)
+        for (si, wid), key in r.indexes[0].items():
+            by_sentence[si][wid] = key
         seen = set()
-        for r in x.relations:
-            t = _norm(name.get(r.subject) or "?s", r.predicate, name.get(r.object) or "?o")
-            if (t, r.rule) in seen:
-                continue
-            seen.add((t, r.rule))
-            c = counts[f"{r.rule}:{r.predicate}"]
-            c[0] += t in gold_rels
-            c[1] += 1
+        for sent in doc.sentences:
+            ctx = SentenceContext(sent, by_sentence.get(sent.index, {}), classes, onto)
+            for rid, rule in RULES.items():
+                for c in rule(ctx):
+                    t = _norm(name.get(c.subject) or c.subject, c.predicate, name.get(c.object) or c.object)
+                    if (t, rid) in seen:
+                        continue
+                    seen.add((t, rid))
+                    cell = counts[f"{rid}:{c.predicate}"]
+                    cell[0] += t in gold_rels
+                    cell[1] += 1
     return {k: round((tp + 1) / (n + 2), 3) for k, (tp, n) in sorted(counts.items())}
 
 
