@@ -73,14 +73,8 @@ def main() -> None:
     table = "\n".join(lines) + "\n"
     print(table)
     if args.append_results:
-        text = RESULTS.read_text(encoding="utf-8")
-        if SECTION in text:
-            head, _, rest = text.partition(SECTION)
-            nxt = rest.find("\n## ")
-            text = head + table + (rest[nxt:] if nxt >= 0 else "")
-        else:
-            text = text.rstrip("\n") + "\n\n" + table
-        RESULTS.write_text(text, encoding="utf-8")
+        from results import write_section
+        write_section(RESULTS, SECTION, table)
 
 
 if __name__ == "__main__":

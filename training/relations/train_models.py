@@ -371,10 +371,17 @@ def main() -> None:
 RESULTS_SECTION = "## Relation model: reliability of kg:confidence (leave-article-out cross-validation)"
 
 
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return path.name
+
+
 def write_results(path: Path, report: dict) -> None:
     """Replace (or add) the reliability section of benchmarks/RESULTS.md."""
     lines = [RESULTS_SECTION, "",
-             f"`python training/relations/train_models.py SHARED --cv 5 --results {path.name}`: "
+             f"`python training/relations/train_models.py SHARED --cv 5 --results {_shown(path)}`: "
              f"{report['articles']} annotated real news articles ({report['relations']} relations), 5 folds "
              "by article; every candidate pair and property the model scores on held-out articles, grouped by "
              "the probability it gave. Observed precision is the share of them that the article's gold "
@@ -387,15 +394,9 @@ def write_results(path: Path, report: dict) -> None:
               "| extractor | --min-confidence | P | R | F1 |", "|---|---|---|---|---|"]
     for c in report["cv"]:
         lines.append(f"| {c['variant']} | {c['threshold']} | {c['P']:.3f} | {c['R']:.3f} | {c['F1']:.3f} |")
-    table = "\n".join(lines) + "\n"
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if RESULTS_SECTION in text:
-        head, _, rest = text.partition(RESULTS_SECTION)
-        nxt = rest.find("\n## ")
-        text = head + table + (rest[nxt:] if nxt >= 0 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + table
-    path.write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from results import write_section
+    write_section(path, RESULTS_SECTION, "\n".join(lines) + "\n")
 
 
 def _without_rules(m: LinearModel) -> LinearModel:
