@@ -35,7 +35,7 @@ def resolve_coref(doc: Document, index: Mapping[tuple[int, int], str], classes: 
                 return key
         return None
 
-    titled: dict[str, str] = {}       # title lemma → the last person named with it
+    titled: dict[str, str] = {}       # title word → the last person named with it
 
     for s in doc.sentences:
         for w in s.words:

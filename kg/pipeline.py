@@ -78,7 +78,7 @@ def resolve(docs: Sequence[Document], onto: Ontology, gaz: Gazetteer, entity_mod
     documents, coreference. Pure."""
     from .mention_filter import filter_mentions
     from .models import bundled_model
-    if entity_model == _BUNDLED:
+    if entity_model is _BUNDLED:
         entity_model = bundled_model("entities")
     titles, creators = _titles(onto), _creators(onto)
     mentions = [(d.id, filter_mentions(d, find_mentions(d, gaz, titles, creators), gaz, entity_model)) for d in docs]
@@ -119,7 +119,7 @@ def extract(docs: Sequence[Document], onto: Ontology | None = None, gaz: Gazette
     from .models import bundled_model
     onto = onto or load_ontology()
     gaz = gaz or Gazetteer.load()
-    if relation_model == _BUNDLED:
+    if relation_model is _BUNDLED:
         relation_model = bundled_model("relations")
     r = resolve(docs, onto, gaz, entity_model)
     classes = {k: e.cls for k, e in r.table.entities.items()}
