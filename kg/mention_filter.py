@@ -18,7 +18,7 @@ from .gazetteer import Gazetteer, fold
 from .linear import LinearModel
 from .types import Document, Mention
 
-__all__ = ["filter_mentions", "mention_feature_rows", "KEEP_THRESHOLD"]
+__all__ = ["filter_mentions", "headline_end", "mention_feature_rows", "KEEP_THRESHOLD"]
 
 #: A mention is kept when the entity model gives some class at least this probability.
 KEEP_THRESHOLD = 0.3
@@ -41,19 +41,34 @@ def mention_feature_rows(doc: Document, mentions: Sequence[Mention], gaz: Gazett
     return out
 
 
+def headline_end(text: str) -> int:
+    """End offset of a title-cased headline opening the text ("Komisi I DPR Dukung Komdigi Putus Akses
+    Grok"), or 0. In a headline every word is capitalised, so capitals say nothing about names."""
+    first, nl, rest = text.partition("\n")
+    words = [w for w in first.split() if w[:1].isalpha()]
+    if not nl or not rest.strip() or not 2 <= len(words) <= 25 or first.rstrip()[-1:] in ".!?\"”":
+        return 0
+    return len(first) if sum(w[0].isupper() for w in words) >= 0.7 * len(words) else 0
+
+
 def filter_mentions(doc: Document, mentions: Sequence[Mention], gaz: Gazetteer,
                     model: LinearModel | None, threshold: float = KEEP_THRESHOLD) -> list[Mention]:
     """Mentions outside boilerplate that the model (when given) believes name an entity.
 
-    A mention the model scores below ``threshold`` for every class is dropped; one it scores
+    A name in a title-cased headline counts only when the article repeats it (or the gazetteer
+    knows it). A mention the model scores below ``threshold`` for every class is dropped; one it scores
     higher for another class than for its own, and at least 0.5, takes that class (the NER calls
     unknown one-word names PER: "Halodoc", "Burnley"). Gazetteer names, and the names patterns
     build on purpose (quoted names, bodies a launch verb creates), are kept as they are.
     """
+    head = headline_end(doc.text)
+    body = {fold(m.text) for m in mentions if m.start_char >= head}
     out = []
     for m, boiler, feats in mention_feature_rows(doc, mentions, gaz):
         if boiler:
             continue
+        if m.start_char < head and m.source != "gazetteer" and fold(m.text) not in body:
+            continue   # a capitalised headline phrase the article never repeats is no name
         if model is not None and m.source not in TRUSTED:
             probs = model.scores(feats)
             best = max(sorted(probs), key=lambda c: probs[c])

@@ -54,3 +54,16 @@ def test_names_in_boilerplate_produce_no_entity_and_offsets_stay(nlp):
     assert not names & {"Beck Diefenbach", "Reuters", "Microsoft", "CNBC Indonesia", "Indonesia"}
     [doc] = g.extraction.documents
     assert doc.text == text and all(text[s.start_char:s.end_char] == s.text for s in doc.sentences)
+
+
+def test_a_title_cased_headline_is_found_and_its_unrepeated_phrases_are_no_names(nlp):
+    from kg.mention_filter import headline_end
+    text = ("Belanda Ambil Alih Kendali Nexperia Dari Pemilik Asal China\n\n"
+            "Pemerintah Belanda mengambil alih kendali Nexperia, produsen cip di Nijmegen.")
+    assert headline_end(text) == text.index("\n")
+    assert headline_end("Presiden Joko Widodo meresmikan jalan tol.\n\nIa datang pagi.") == 0   # a sentence
+    assert headline_end("Satu baris saja tanpa isi") == 0                                      # no article
+    import kg
+    names = {e.name for e in kg.build(text, nlp=nlp).entities}
+    assert "Nexperia" in names and "Belanda" in names
+    assert not any("Ambil" in n or "Kendali" in n or "Pemilik" in n for n in names)
