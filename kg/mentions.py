@@ -62,6 +62,21 @@ def _trim(s: Sentence, a: int, b: int, titles: frozenset[str]) -> tuple[int, int
     return a, b
 
 
+def _split_known(s: Sentence, a: int, b: int, known: Sequence[tuple[int, int]],
+                 titles: frozenset[str]) -> tuple[int, int]:
+    """A person span that swallowed a known name at its edge keeps only the rest, when the rest
+    is still a full name: the NER reads "CEO Salesforce Marc Benioff" or "politikus Hanura Miryam S
+    Haryani" as one person; a one-word rest ("TikTok Shop", "Llama 4 Scout") is no one."""
+    split = False
+    for ka, kb in sorted(known):
+        if ka == a and kb < b:
+            a, split = kb + 1, True
+        elif kb == b and ka > a:
+            b, split = ka - 1, True
+    a, b = _trim(s, a, b, titles) if a <= b else (a, b)
+    return (a, b) if not split or b - a >= 1 else (b + 1, b)
+
+
 def _classify(text: str, words: Sequence[Word], default: str | None, prev: Word | None,
               gaz: Gazetteer) -> tuple[str | None, str]:
     """Class and canonical surface for a candidate name."""
@@ -83,10 +98,14 @@ def sentence_mentions(doc: Document, s: Sentence, gaz: Gazetteer, titles: frozen
     """All mentions of one sentence, overlaps resolved (gazetteer > NER > quote > chunk > NP)."""
     cands: list[tuple[int, int, str, str]] = []   # (start, end, cls, source)
     forms = [w.text for w in s.words]
+    known: list[tuple[int, int]] = []
     for a, b_excl, entry in gaz.match(forms):
         cands.append((a + 1, b_excl, entry.cls, "gazetteer"))
+        known.append((a + 1, b_excl))
     for a, b, label in _ner_spans(s):
         a, b = _trim(s, a, b, titles)
+        if label == "PER":
+            a, b = _split_known(s, a, b, known, titles)
         if a > b or label not in NER_CLASS:
             continue
         ws = s.words[a - 1:b]

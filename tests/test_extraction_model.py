@@ -79,3 +79,11 @@ def test_build_cli_min_confidence(cli, tmp_path, seed_path):
     assert 0 < outs["0.6"] < outs["0.3"]
     bad = cli("build", str(seed_path), "-o", str(tmp_path / "x.nt"), "--min-confidence", "2")
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
+
+
+def test_a_person_span_that_swallowed_a_known_name_is_split(nlp):
+    text = "Politikus Hanura Miryam S Haryani diperiksa KPK. Pengunjung TikTok Shop bertambah."
+    x = extract(documents([RawText("t", text)], nlp=nlp))
+    people = {e.name for e in x.entities if e.cls == "Person"}
+    assert "Miryam S Haryani" in people
+    assert not any("Hanura" in p or p == "Shop" for p in people)
