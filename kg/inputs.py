@@ -49,7 +49,8 @@ class Failure:
 
 
 def _jsonl(path: Path, text: str) -> Iterator[RawText | Failure]:
-    for lineno, line in enumerate(text.splitlines(), 1):
+    # "\n" only: str.splitlines also cuts at U+2028/U+2029/U+0085, which valid JSON strings may hold
+    for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
@@ -103,12 +104,17 @@ def collect_inputs(args: Sequence[str], stdin: Iterable[str] | None = None,
     texts: list[RawText] = []
     parsed: list[Document] = []
     failures: list[Failure] = []
-    seen: dict[str, int] = {}
+    taken: set[str] = set()
 
     def unique(doc_id: str) -> str:
-        n = seen.get(doc_id, 0)
-        seen[doc_id] = n + 1
-        return doc_id if n == 0 else f"{doc_id}-{n + 1}"
+        """The id itself, else the first free ``id-2``, ``id-3`` …: generated ids are reserved too,
+        so "berita-2", "berita", "berita" stay three documents."""
+        out, n = doc_id, 1
+        while out in taken:
+            n += 1
+            out = f"{doc_id}-{n}"
+        taken.add(out)
+        return out
 
     def add(raw: RawText, where: str) -> None:
         if max_chars is not None and len(raw.text) > max_chars:

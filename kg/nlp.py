@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -194,7 +194,6 @@ def to_documents(stanza_docs: Iterable[Any], ids: Sequence[str]) -> list[Documen
             for i, d in zip(ids, stanza_docs)]
 
 
-_LINE = re.compile(r"[^\n]*\S[^\n]*")
 _BOUNDARY = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“(]?[A-Z0-9])")
 MAX_PARAGRAPH = 1500   # characters; Stanza's tokenizer slows down badly on one very long line
 # A long line with no sentence-like boundary (a scrape without punctuation) is cut at spaces into
@@ -222,6 +221,16 @@ def max_run() -> int:
     return min(max(value, 50), MAX_PARAGRAPH)
 
 
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) of every line holding more than whitespace. Linear: a regex for "a line with
+    a non-space" backtracks quadratically over a long run of blanks (60,000 spaces took 103 s)."""
+    start = 0
+    for line in text.split("\n"):
+        if not line.isspace() and line:
+            yield start, line
+        start += len(line) + 1
+
+
 def paragraphs(text: str, cuts: list[int] | None = None) -> list[tuple[int, str]]:
     """(offset, text) of each line, long lines cut at sentence-like boundaries (else at spaces).
 
@@ -229,8 +238,7 @@ def paragraphs(text: str, cuts: list[int] | None = None) -> list[tuple[int, str]
     """
     out = []
     run = max_run()
-    for m in _LINE.finditer(text):
-        start, seg = m.start(), m.group()
+    for start, seg in _lines(text):
         runaway = False     # inside a stretch without sentence-like ends: keep pieces short
         while len(seg) > MAX_PARAGRAPH or (len(seg) > run and (runaway or _no_end(seg))):
             cut = max((b.end() for b in _BOUNDARY.finditer(seg, 0, MAX_PARAGRAPH)), default=0)

@@ -83,3 +83,57 @@ def test_oversized_documents_fail_alone(tmp_path) -> None:
     assert "2,000 characters" in reasons["long"] and "--max-doc-chars" in reasons["long"]
     assert any("5,000 bytes" in r for r in reasons.values())
     assert len(collect_inputs([str(big)], max_chars=None)[0]) == 1
+
+
+def test_generated_ids_are_reserved_so_no_document_is_lost(tmp_path):
+    """Regression: files c/berita-2.txt, c/a/berita.txt, c/b/berita.txt reported "3 document(s)" but
+    the second "berita" also became "berita-2" and replaced a text; JSONL ids did the same."""
+    c = tmp_path / "c"
+    for rel, body in (("berita-2.txt", "Satu."), ("a/berita.txt", "Dua."), ("b/berita.txt", "Tiga.")):
+        (c / rel).parent.mkdir(parents=True, exist_ok=True)
+        (c / rel).write_text(body, encoding="utf-8")
+    texts, _, _ = collect_inputs([str(c)])
+    assert len({t.id for t in texts}) == 3 and sorted(t.text for t in texts) == ["Dua.", "Satu.", "Tiga."]
+    lines = [json.dumps({"id": i, "text": f"Teks {n}."}) for n, i in enumerate(["berita-2", "berita", "berita"])]
+    (tmp_path / "d.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    texts, _, _ = collect_inputs([str(tmp_path / "d.jsonl")])
+    assert len({t.id for t in texts}) == 3 and len(texts) == 3
+
+
+def test_jsonl_text_may_hold_unicode_line_separators(tmp_path):
+    """Regression: str.splitlines cut records at U+2028, U+2029 and U+0085 inside valid JSON strings."""
+    text = "Baris satu.\u2028Baris dua.\u2029Baris tiga.\u0085Akhir."
+    (tmp_path / "u.jsonl").write_text(json.dumps({"id": "u", "text": text}, ensure_ascii=False) + "\r\n",
+                                      encoding="utf-8")
+    texts, _, failures = collect_inputs([str(tmp_path / "u.jsonl")])
+    assert not failures and [t.text for t in texts] == [text]
+
+
+def _within(seconds, fn, *args):
+    """Run fn under an alarm: a pathological (quadratic) input would hang for hours, not fail."""
+    import signal
+
+    def hang(*_):
+        raise TimeoutError(f"{fn.__name__} did not finish in {seconds} s")
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(seconds)
+    try:
+        return fn(*args)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_a_megabyte_of_blanks_is_split_and_scanned_linearly():
+    """Regression: the paragraph splitter's "[^\\n]*\\S[^\\n]*" backtracked quadratically (a line of
+    60,000 spaces took 103 s to build); the boilerplate dateline check did the same."""
+    from kg.boilerplate import boilerplate_spans
+    from kg.nlp import paragraphs
+    blank = " " * 1_000_000
+    assert _within(60, paragraphs, blank) == []
+    text = "Awal." + blank + "\nAkhir."
+    pieces = _within(60, paragraphs, text)
+    assert pieces[0][0] == 0 and pieces[-1] == (len(text) - len("Akhir."), "Akhir.")
+    assert all(text[at:at + len(seg)] == seg for at, seg in pieces)
+    assert _within(60, boilerplate_spans, blank) == ()
+    assert _within(60, boilerplate_spans, "\t \n" * 300_000) == ()
