@@ -17,7 +17,8 @@ from .ontology import Ontology
 from .patterns import RULES, SentenceContext
 from .types import Document, Sentence
 
-__all__ = ["PairCandidate", "RuleHit", "document_candidates", "nested_candidates", "rule_hits", "sentence_spans"]
+__all__ = ["PairCandidate", "RuleHit", "document_candidates", "nested_candidates", "per_sentence", "rule_hits",
+           "sentence_spans"]
 
 MAX_ENTITIES = 30
 # Heads of state bodies: "Kementerian Luar Negeri Rusia", "Departemen Perdagangan AS" name their
@@ -136,13 +137,19 @@ def sentence_candidates(s: Sentence, entity_at: Mapping[int, str], classes: Mapp
     return out
 
 
+def per_sentence(entity_at: Mapping[tuple[int, int], str]) -> dict[int, dict[int, str]]:
+    """(sentence, word id) → key, regrouped as sentence → word id → key."""
+    out: dict[int, dict[int, str]] = {}
+    for (si, wid), key in entity_at.items():
+        out.setdefault(si, {})[wid] = key
+    return out
+
+
 def document_candidates(doc: Document, entity_at: Mapping[tuple[int, int], str], classes: Mapping[str, str],
                         onto: Ontology, names: Mapping[str, str] | None = None) -> list[PairCandidate]:
     """Candidates of every sentence; ``names`` (folded name or alias → entity key, for the entities
     of this document) adds the pairs nested inside one name."""
-    by_sentence: dict[int, dict[int, str]] = {}
-    for (si, wid), key in entity_at.items():
-        by_sentence.setdefault(si, {})[wid] = key
+    by_sentence = per_sentence(entity_at)
     out = []
     for s in doc.sentences:
         out += sentence_candidates(s, by_sentence.get(s.index, {}), classes, onto, names)

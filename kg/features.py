@@ -10,7 +10,7 @@ high-precision evidence; the model learns how far to trust each and what they mi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 
 from .ontology import Ontology
 from .patterns.base import roots
@@ -167,11 +167,6 @@ def pair_features(s: Sentence, a: tuple[int, int], b: tuple[int, int], cls_a: st
         rid, _, prop = r.rpartition(":")
         f += [f"rule={r}", f"ruleprop={prop}"]
     return f
-
-
-def rule_keys(found: Mapping[tuple[str, str], Sequence[str]], subj: str, obj: str) -> list[str]:
-    """The "rule:property" strings proposed for an ordered pair."""
-    return list(found.get((subj, obj), ()))
 
 
 # Feature families shared by all properties (besides each property's own copy): the shape of the

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from kg.cache import ParseCache, default_cache_dir, models_fingerprint  # noqa: E402
-from kg.candidates import document_candidates  # noqa: E402
+from kg.candidates import document_candidates, per_sentence  # noqa: E402
 from kg.evaluate import GoldDoc, read_gold, score_documents  # noqa: E402
 from kg.gazetteer import Gazetteer, fold  # noqa: E402
 from kg.inputs import RawText  # noqa: E402
@@ -252,9 +252,7 @@ def rule_precision(docs, gold, onto, gaz, em) -> dict[str, float]:
             hit = next((forms[fold(f)] for f in (e.name, *e.aliases) if fold(f) in forms and forms[fold(f)][1] == e.cls), None)
             name[k] = hit[0] if hit else None
         gold_rels = {_norm(*t) for t in g.relations}
-        by_sentence: dict[int, dict[int, str]] = defaultdict(dict)
-        for (si, wid), key in r.indexes[0].items():
-            by_sentence[si][wid] = key
+        by_sentence = per_sentence(r.indexes[0])
         seen = set()
         for sent in doc.sentences:
             ctx = SentenceContext(sent, by_sentence.get(sent.index, {}), classes, onto)
@@ -293,7 +291,6 @@ def main() -> None:
                 raws[obj["id"]] = obj
     print(f"{len(gold)} training articles", file=sys.stderr)
     docs, ment, rel = prepare(gold, raws, onto, gaz)
-    props = list(onto.properties)
     report = {"articles": len(gold), "relations": sum(len(g.relations) for g in gold),
               "entities": sum(len(g.entities) for g in gold)}
 
