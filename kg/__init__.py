@@ -50,3 +50,8 @@ def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The lazy names too, so ``dir(kg)`` and tab completion show ``build``."""
+    return sorted(set(globals()) | set(__all__))

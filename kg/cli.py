@@ -126,7 +126,7 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
         from .store import write_store
         summary = write_store(kg_.rdf, store, documents=[str(graph_iri(d.id)) for d in docs])
         targets.append(str(summary))
-    _say(f"{len(docs)} document(s), {len(kg_.entities)} entities, {len(kg_.relations)} relations → "
+    _say(f"{len(docs)} document(s), {len(kg_.entities)} entities, {kg_.fact_count} relations → "
          + ", ".join(targets))
     if failures:
         _report(failures, "failed", 2)

@@ -225,6 +225,19 @@ class KnowledgeGraph:
             self._rdf = build_dataset(x.documents, x.entities, x.relations)
         return self._rdf
 
+    def __repr__(self) -> str:
+        """A line, not every parsed word: ``print(graph)`` in a notebook stays readable."""
+        x = self.extraction
+        failed = f", {len(self.failures)} failed" if self.failures else ""
+        return (f"<KnowledgeGraph: {len(x.documents)} document(s), {len(x.entities)} entities, "
+                f"{self.fact_count} facts{failed}>")
+
+    @property
+    def fact_count(self) -> int:
+        """Distinct (subject, property, object) facts: what the graph holds as edges, however many
+        sentences state each one."""
+        return len({(r.subject, r.predicate, r.object) for r in self.extraction.relations})
+
     @property
     def entities(self) -> tuple[Entity, ...]:
         return self.extraction.entities

@@ -74,3 +74,15 @@ def test_same_file_names_in_two_folders_stay_two_documents(nlp, tmp_path):
     g = kg.build([Path(tmp_path / "a" / "berita.txt"), Path(tmp_path / "b" / "berita.txt")], nlp=nlp)
     assert sorted(d.id for d in g.extraction.documents) == ["berita", "berita-2"]
     assert {d.text for d in g.extraction.documents} == {f"Sberbank mengembangkan GigaChat di folder {d}." for d in "ab"}
+
+
+def test_short_repr_dir_and_fact_count(seed_graph):
+    """Issue 13, item 23: print(graph) was every parsed word; dir(kg) lacked build; the build
+    message counted a fact once per sentence that states it, not once per graph edge."""
+    import kg
+    assert {"build", "KnowledgeGraph", "nlp"} <= set(dir(kg))
+    text = repr(seed_graph)
+    assert text.startswith("<KnowledgeGraph: 1 document(s)") and "\n" not in text and len(text) < 200
+    edges = {(r.subject, r.predicate, r.object) for r in seed_graph.relations}
+    assert seed_graph.fact_count == len(edges) <= len(seed_graph.relations)
+    assert f"{len(edges)} facts" in text
