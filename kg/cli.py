@@ -1,6 +1,6 @@
 """``jalin`` command line (typer + rich).
 
-Contract (DESIGN.md section 4): exit 0 on success, 1 on user error with a
+Contract (README, "Command line"): exit 0 on success, 1 on user error with a
 one-line message, 2 on partial batch failure with a report. Progress and
 messages go to stderr; data goes to files or stdout. Heavy modules (torch,
 stanza) are imported inside commands so ``jalin --help`` stays fast.

@@ -1,4 +1,4 @@
-"""Write a Jalin graph in the format its file extension names (DESIGN.md section 3).
+"""Write a Jalin graph in the format its file extension names (README, "RDF").
 
 networkx ``readwrite`` style: pure ``generate_*`` functions return the text of a format,
 :func:`serialize` picks the format from the extension and writes it atomically. RDF formats

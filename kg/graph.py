@@ -1,4 +1,4 @@
-"""Entities and relations → an rdflib Dataset under the RDF contract (DESIGN.md section 3).
+"""Entities and relations → an rdflib Dataset under the RDF contract (README, "RDF").
 
 Layout: entity descriptions in the named graph ``res:graph/entities``; each
 document's facts (asserted triples, reified statements, the document node) in

@@ -1,4 +1,4 @@
-"""RDF namespaces and deterministic IRIs (DESIGN.md section 3).
+"""RDF namespaces and deterministic IRIs (README, "RDF").
 
 IRIs are minted from names, never pasted raw: every segment is percent-encoded,
 so quotes, ``<>``, spaces, newlines or emoji in a name still give a valid IRI,

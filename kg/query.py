@@ -1,6 +1,6 @@
 """SPARQL over any Jalin source, on Oxigraph, with the ontology prefixes pre-bound.
 
-Why Oxigraph and not rdflib's engine: joins over real corpora are ~10^4 times faster (DESIGN.md 7).
+Why Oxigraph and not rdflib's engine: joins over real corpora are ~10^4 times faster.
 Why ``use_default_graph_as_union``: each document's facts live in its own named graph, and a
 researcher's plain ``?s kg:leaderOf ?o`` must see all of them. Beware: Oxigraph's union is a *bag*,
 so a fact stated in two documents matches twice from a .trig/.nq/store (once from .ttl); use

@@ -1,4 +1,4 @@
-"""Open an RDF *source* (DESIGN.md section 4: "an RDF file of any format above or a store directory").
+"""Open an RDF *source* (README, "Command line": an RDF file of any format or a store directory).
 
 Files are parsed by Oxigraph into an in-memory :class:`pyoxigraph.Store`, keeping named graphs, so
 SPARQL runs on Oxigraph (orders of magnitude faster than rdflib's own engine on joins). A directory

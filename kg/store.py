@@ -1,7 +1,7 @@
 """Persistent Oxigraph stores: ``jalin build --store DIR`` writes here, every SOURCE reads here.
 
 Why a store: researchers add documents to a corpus over months and query it with SPARQL; an
-on-disk Oxigraph store stays fast where rdflib's memory store does not (DESIGN.md 7).
+on-disk Oxigraph store stays fast where rdflib's memory store does not.
 
 Layout follows the RDF contract: each document's facts are in its own named graph, entity
 descriptions in ``res:graph/entities``. Writing a build into a store therefore *replaces* each
