@@ -20,7 +20,7 @@ from .types import Document, Sentence
 __all__ = ["PairCandidate", "RuleHit", "document_candidates", "nested_candidates", "per_sentence", "rule_hits",
            "sentence_spans"]
 
-MAX_ENTITIES = 30
+MAX_ENTITIES = 30    # entity spans per sentence beyond which pairs are not enumerated (tables, lists of scores)
 # Heads of state bodies: "Kementerian Luar Negeri Rusia", "Departemen Perdagangan AS" name their
 # country as a fact; a company or party that carries a country word ("Telkom Indonesia", "Partai
 # Komunis China") does not by its name alone.
@@ -28,7 +28,7 @@ STATE_HEADS = frozenset((
     "kementerian", "departemen", "kedutaan", "konsulat", "parlemen", "majelis", "dewan", "komisi", "badan",
     "angkatan", "kepolisian", "militer", "tentara", "pemerintah", "pemerintahan", "mahkamah", "pengadilan",
     "kejaksaan", "direktorat", "otoritas", "lembaga", "senat", "kongres", "duma", "kabinet", "biro",
-    "polda", "polres", "polsek", "pemprov", "pemkot", "pemkab", "dprd", "dinas", "kantor"))    # entity spans per sentence beyond which pairs are not enumerated (tables, lists of scores)
+    "polda", "polres", "polsek", "pemprov", "pemkot", "pemkab", "dprd", "dinas", "kantor"))
 
 
 @dataclass(frozen=True)

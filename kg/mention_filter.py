@@ -26,19 +26,22 @@ KEEP_THRESHOLD = 0.3
 TRUSTED = frozenset(("gazetteer", "np", "quote"))
 
 
-def mention_feature_rows(doc: Document, mentions: Sequence[Mention], gaz: Gazetteer
-                         ) -> list[tuple[Mention, bool, list[str]]]:
-    """(mention, in boilerplate, features) for each mention of a document."""
-    spans = boilerplate_spans(doc.text)
+def _featurizer(doc: Document, mentions: Sequence[Mention], gaz: Gazetteer):
+    """Mention → its features, counting repeats over all of the document's mentions."""
     counts = Counter(fold(m.text) for m in mentions)
-    out = []
-    for m in mentions:
-        boiler = in_spans(spans, m.start_char, m.end_char)
-        s = doc.sentences[m.sentence]
-        feats = mention_features(s, m, boiler=boiler, in_gazetteer=gaz.lookup(m.text) is not None,
-                                 count=counts[fold(m.text)], doc_sentences=len(doc.sentences))
-        out.append((m, boiler, feats))
-    return out
+
+    def features(m: Mention) -> list[str]:
+        return mention_features(doc.sentences[m.sentence], m, boiler=False, in_gazetteer=gaz.lookup(m.text) is not None,
+                                count=counts[fold(m.text)], doc_sentences=len(doc.sentences))
+    return features
+
+
+def mention_feature_rows(doc: Document, mentions: Sequence[Mention], gaz: Gazetteer
+                         ) -> list[tuple[Mention, list[str]]]:
+    """(mention, features) for each mention outside boilerplate (what the model ever sees)."""
+    spans = boilerplate_spans(doc.text)
+    features = _featurizer(doc, mentions, gaz)
+    return [(m, features(m)) for m in mentions if not in_spans(spans, m.start_char, m.end_char)]
 
 
 def headline_end(text: str) -> int:
@@ -61,16 +64,18 @@ def filter_mentions(doc: Document, mentions: Sequence[Mention], gaz: Gazetteer,
     unknown one-word names PER: "Halodoc", "Burnley"). Gazetteer names, and the names patterns
     build on purpose (quoted names, bodies a launch verb creates), are kept as they are.
     """
+    spans = boilerplate_spans(doc.text)
     head = headline_end(doc.text)
     body = {fold(m.text) for m in mentions if m.start_char >= head}
+    features = _featurizer(doc, mentions, gaz)
     out = []
-    for m, boiler, feats in mention_feature_rows(doc, mentions, gaz):
-        if boiler:
+    for m in mentions:
+        if in_spans(spans, m.start_char, m.end_char):
             continue
         if m.start_char < head and m.source != "gazetteer" and fold(m.text) not in body:
             continue   # a capitalised headline phrase the article never repeats is no name
         if model is not None and m.source not in TRUSTED:
-            probs = model.scores(feats)
+            probs = model.scores(features(m))
             best = max(sorted(probs), key=lambda c: probs[c])
             if probs[best] < threshold:
                 continue

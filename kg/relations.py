@@ -96,7 +96,9 @@ def rule_confidence(model: LinearModel, hit: RuleHit) -> float:
 
 def _best_scored(scored, classes, onto, model: LinearModel, threshold: float) -> dict:
     """Each candidate property at the larger of the model's probability and the measured precision
-    of a rule that states it; the fact is named after whichever is larger (model id or rule id)."""
+    of a rule that states it; the fact is named after whichever is larger (model id or rule id).
+    A property whose domain and range do not fit the entities' final classes is skipped (scores
+    made before the classes were settled, as in training, may hold one)."""
     best: dict = {}
     for cand, probs in scored:
         for prop, p in probs.items():

@@ -26,7 +26,7 @@ DATA = """\
 CMDS = """\
 ```bash
 pip install -e ".[dev]"                       # gensim is in the dev extra (word-vector pretrain)
-python training/prepare.py ../shared/data work
+python training/prepare.py DATA work          # DATA: a folder with the data sets listed above
 python training/train.py work pretrain tokenize mwt pos lemma sastrawi depparse depparse-adam depparse-adam ner --parser-steps 2400
 python training/package.py work               # float16 weights, optimizer state dropped → kg/models
 python training/measure_compaction.py work    # float32 vs float16 on dev

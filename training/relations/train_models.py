@@ -98,8 +98,8 @@ def mention_rows(doc, g: GoldDoc, onto, gaz):
     persons = [fold(n).split() for n, c, _ in g.entities if c == "Person"]
     ms = find_mentions(doc, gaz, _titles(onto), _creators(onto))
     rows = []
-    for m, boiler, feats in mention_feature_rows(doc, ms, gaz):
-        if boiler or m.source in TRUSTED:
+    for m, feats in mention_feature_rows(doc, ms, gaz):
+        if m.source in TRUSTED:
             continue
         rows.append((feats, m.cls, mention_label(m.text, forms, persons)))
     return rows
