@@ -48,7 +48,7 @@ class ValidationReport:
         counts = {s: sum(v.severity == s for v in self.violations) for s in _SEVERITY_ORDER}
         parts = [f"{n} {s.lower()}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
         head = "Conforms" if self.conforms else "Does not conform"
-        lines = [f"{head}: {', '.join(parts) if parts else 'no results'}"]
+        lines = [f"{head}: {', '.join(parts) if parts else 'no violations or warnings'}"]
         lines += [_line(v) for v in self.violations]
         return "\n".join(lines)
 
