@@ -9,14 +9,41 @@ offsets recovered by aligning words to each sentence's text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
 from .io import atomic_write, read_text_file
 from .types import Document, Sentence, Word
 
-__all__ = ["parse_conllu", "read_conllu", "generate_conllu", "write_conllu"]
+__all__ = ["MAX_DOC_CHARS", "parse_conllu", "read_conllu", "generate_conllu", "write_conllu"]
+
+#: Default cap on one document's length. A long news feature is ~50,000 characters; a document
+#: 20x that is almost always a scrape gone wrong (a whole site in one file), and would hold the
+#: parser for many minutes. Over the cap a document is reported as failed, the others go on.
+#: CoNLL-U offsets past it are refused too: they would make the reader pad the text that far.
+MAX_DOC_CHARS = 1_000_000
+
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+_WORD_ID = re.compile(r"[1-9][0-9]*")
+_RANGE_ID = re.compile(r"([1-9][0-9]*)-([1-9][0-9]*)")
+_EMPTY_ID = re.compile(r"[0-9]+\.[1-9][0-9]*")
+_NUMBER = re.compile(r"[0-9]{1,15}")
+
+
+class _Bad(Exception):
+    """A malformed line: its number and what is wrong (the caller adds the file name)."""
+
+    def __init__(self, lineno: int, what: str) -> None:
+        super().__init__(what)
+        self.lineno, self.what = lineno, what
+
+
+def _show(value: str) -> str:
+    """A value for an error line: long ones cut, so the message stays one readable line."""
+    return value if len(value) <= 20 else value[:20] + "…"
 
 
 def _misc(field: str) -> dict[str, str]:
@@ -27,6 +54,30 @@ def _misc(field: str) -> dict[str, str]:
         key, _, value = part.partition("=")
         out[key] = value
     return out
+
+
+def _offset(misc: dict[str, str], key: str, lineno: int, limit: int | None) -> int | None:
+    """``start_char``/``end_char`` from MISC, checked: a whole number within the document limit."""
+    if key not in misc:
+        return None
+    value = misc[key]
+    if not _NUMBER.fullmatch(value):
+        raise _Bad(lineno, f"{key}={_show(value)} is not a whole number")
+    n = int(value)
+    if limit is not None and n > limit:
+        raise _Bad(lineno, f"{key}={value} is past the limit of {limit:,} characters per document; "
+                           "raise it with --max-doc-chars")
+    return n
+
+
+def _span(misc: dict[str, str], lineno: int, limit: int | None) -> tuple[int, int] | None:
+    """A token's (start_char, end_char) from MISC when both are given."""
+    start, end = _offset(misc, "start_char", lineno, limit), _offset(misc, "end_char", lineno, limit)
+    if start is None or end is None:
+        return None
+    if end < start:
+        raise _Bad(lineno, f"end_char={end} is before start_char={start}")
+    return start, end
 
 
 def _align(text: str, forms: list[str], base: int) -> list[tuple[int, int]]:
@@ -42,34 +93,116 @@ def _align(text: str, forms: list[str], base: int) -> list[tuple[int, int]]:
     return spans
 
 
+@dataclass(frozen=True)
+class _Row:
+    lineno: int
+    cols: list[str]
+
+
+@dataclass(frozen=True)
+class _Token:
+    """A multiword-token line: its range of word ids."""
+
+    first: int
+    last: int
+    row: _Row
+
+
+@dataclass
 class _Builder:
-    """Accumulates the rows of one sentence."""
+    """Accumulates the rows of one sentence, checking ids as they come."""
 
-    def __init__(self) -> None:
-        self.comments: dict[str, str] = {}
-        self.rows: list[list[str]] = []
+    comments: dict[str, str] = field(default_factory=dict)
+    words: list[_Row] = field(default_factory=list)
+    tokens: list[_Token] = field(default_factory=list)
+    first_line: int = 0
+
+    def add(self, row: _Row) -> None:
+        self.first_line = self.first_line or row.lineno
+        wid, nxt = row.cols[0], len(self.words) + 1
+        if _EMPTY_ID.fullmatch(wid):
+            return                   # an empty node (enhanced UD): no surface word
+        rng = _RANGE_ID.fullmatch(wid)
+        if rng:
+            self._token(rng, row, nxt)
+        elif not _WORD_ID.fullmatch(wid):
+            raise _Bad(row.lineno, f"word id '{_show(wid)}' is not a number "
+                                   "(use 1, 2, 3, …, a range like 2-3, or an empty node like 2.1)")
+        elif wid != str(nxt):
+            raise _Bad(row.lineno, f"word id {_show(wid)} where {nxt} was expected "
+                                   "(ids run 1, 2, 3, … in each sentence)")
+        else:
+            self.words.append(row)
+
+    def _token(self, rng: re.Match[str], row: _Row, nxt: int) -> None:
+        inside = bool(self.tokens) and self.tokens[-1].last >= nxt
+        if rng[1] != str(nxt) or inside:
+            raise _Bad(row.lineno, f"multiword token {_show(row.cols[0])} must come right before its first word, "
+                                   f"{nxt}, outside any other multiword token")
+        # A range's end is checked against the words present (in check()); never allocate from it.
+        last = int(rng[2]) if len(rng[2]) <= 15 else 10 ** 15
+        if last <= nxt:
+            raise _Bad(row.lineno, f"multiword token {_show(row.cols[0])} must span at least two words")
+        self.tokens.append(_Token(nxt, last, row))
+
+    def check(self) -> None:
+        """Checks that need the whole sentence: it has words, and every range ends at one."""
+        n = len(self.words)
+        if not n:
+            raise _Bad(self.first_line, "sentence has no words (only multiword-token or empty-node lines)")
+        for t in self.tokens:
+            if t.last > n:
+                last = t.row.cols[0].split("-")[1]
+                raise _Bad(t.row.lineno, f"multiword token {_show(t.row.cols[0])} covers words up to {_show(last)}, "
+                                         f"but the sentence ends at word {n}")
+        for row in self.words:
+            head = row.cols[6]
+            if head != "_" and not (_NUMBER.fullmatch(head) and int(head) <= n):
+                raise _Bad(row.lineno, f"head '{_show(head)}' is not a word of this sentence "
+                                       f"(use 0 for the root, or 1-{n})")
+
+    def token_of(self) -> dict[int, _Row]:
+        """Word id -> its multiword-token line (ranges were bounded by the words in check())."""
+        return {i: t.row for t in self.tokens for i in range(t.first, t.last + 1)}
 
 
-def parse_conllu(data: str, default_id: str = "doc") -> list[Document]:
-    """Parse CoNLL-U text into documents (split on ``# newdoc``)."""
+def parse_conllu(data: str, default_id: str = "doc", *, name: str | None = None,
+                 max_chars: int | None = MAX_DOC_CHARS) -> list[Document]:
+    """Parse CoNLL-U text into documents (split on ``# newdoc``).
+
+    Malformed input raises :class:`InputError` naming the line (``name:line:`` when ``name`` is
+    given); character offsets past ``max_chars`` are refused.
+    """
+    try:
+        return [_document(doc_id, sents, max_chars) for doc_id, sents in _sentences(data, default_id)]
+    except _Bad as bad:
+        where = f"{name}:{bad.lineno}:" if name is not None else f"CoNLL-U line {bad.lineno}:"
+        raise InputError(f"{where} {bad.what}") from None
+
+
+def _sentences(data: str, default_id: str) -> list[tuple[str, list[_Builder]]]:
+    """(document id, checked sentences) per ``# newdoc``."""
     docs: list[tuple[str, list[_Builder]]] = []
     cur = _Builder()
 
     def flush() -> None:
         nonlocal cur
-        if cur.rows:
+        if cur.words or cur.tokens or cur.first_line:
+            cur.check()
             if not docs:
                 docs.append((default_id, []))
             docs[-1][1].append(cur)
         cur = _Builder()
 
-    for lineno, line in enumerate(data.splitlines(), 1):
+    # "\n" only: str.splitlines also cuts at U+2028, U+0085 or a form feed inside a word
+    for lineno, line in enumerate(data.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             flush()
         elif line.startswith("#"):
             key, _, value = line[1:].partition("=")
             key = key.strip()
-            if key == "newdoc id" or key.startswith("newdoc"):
+            if key.startswith("newdoc"):
                 flush()
                 docs.append((value.strip() or f"{default_id}-{len(docs) + 1}", []))
             else:
@@ -77,59 +210,47 @@ def parse_conllu(data: str, default_id: str = "doc") -> list[Document]:
         else:
             cols = line.split("\t")
             if len(cols) != 10:
-                raise InputError(f"CoNLL-U line {lineno}: expected 10 tab-separated columns, got {len(cols)}")
-            cur.rows.append(cols)
+                raise _Bad(lineno, f"expected 10 tab-separated columns, got {len(cols)}")
+            cur.add(_Row(lineno, cols))
     flush()
-    return [_document(doc_id, sents) for doc_id, sents in docs]
+    return docs
 
 
-def _document(doc_id: str, builders: list[_Builder]) -> Document:
+def _document(doc_id: str, builders: list[_Builder], limit: int | None) -> Document:
     sentences: list[Sentence] = []
     text_parts: list[str] = []
     offset = 0
     for b in builders:
-        words_rows, token_of = [], {}
-        for cols in b.rows:
-            if "-" in cols[0]:
-                a, z = (int(x) for x in cols[0].split("-"))
-                for i in range(a, z + 1):
-                    token_of[i] = cols
-            elif "." not in cols[0]:
-                words_rows.append(cols)
-        stext = b.comments.get("text") or " ".join(c[1] for c in words_rows)
-        first = _misc((token_of.get(int(words_rows[0][0])) or words_rows[0])[9])
-        start = int(first["start_char"]) if "start_char" in first else offset
+        token_of = b.token_of()
+        stext = b.comments.get("text") or " ".join(r.cols[1] for r in b.words)
+        first = token_of.get(1) or b.words[0]
+        start = _offset(_misc(first.cols[9]), "start_char", first.lineno, limit)
+        start = offset if start is None else start
         if start > offset:
             text_parts.append(" " * (start - offset))  # keep document offsets when the text was not newline-joined
         elif start < offset:
             start = offset
         forms = []
-        seen_tokens: set[int] = set()
-        for cols in words_rows:
-            tok = token_of.get(int(cols[0]))
-            if tok is not None:
-                if id(tok) in seen_tokens:
-                    continue
-                seen_tokens.add(id(tok))
-                forms.append(tok[1])
-            else:
-                forms.append(cols[1])
+        for wid, row in enumerate(b.words, 1):
+            tok = token_of.get(wid)
+            if tok is None:
+                forms.append(row.cols[1])
+            elif token_of.get(wid - 1) is not tok:    # a token's first word: the token's surface form
+                forms.append(tok.cols[1])
         spans = iter(_align(stext, forms, start))
-        words, token_span, last_tok = [], (start, start), None
-        for cols in words_rows:
-            tok = token_of.get(int(cols[0]))
-            misc = _misc((tok or cols)[9])
-            if tok is None or tok is not last_tok:
+        words, token_span = [], (start, start)
+        for wid, row in enumerate(b.words, 1):
+            cols, tok = row.cols, token_of.get(wid)
+            carrier = tok or row
+            if tok is None or token_of.get(wid - 1) is not tok:
                 token_span = next(spans)
-                if "start_char" in misc and "end_char" in misc:
-                    token_span = (int(misc["start_char"]), int(misc["end_char"]))
-            last_tok = tok
+                token_span = _span(_misc(carrier.cols[9]), carrier.lineno, limit) or token_span
             words.append(Word(
-                id=int(cols[0]), text=cols[1], lemma=cols[2] if cols[2] != "_" else cols[1].lower(),
+                id=wid, text=cols[1], lemma=cols[2] if cols[2] != "_" else cols[1].lower(),
                 upos=cols[3], xpos=cols[4], feats=cols[5],
-                head=int(cols[6]) if cols[6].isdigit() else 0, deprel=cols[7],
+                head=int(cols[6]) if cols[6] != "_" else 0, deprel=cols[7],
                 start_char=token_span[0], end_char=token_span[1],
-                ner=misc.get("ner", _misc(cols[9]).get("ner", "O")),
+                ner=_misc(carrier.cols[9]).get("ner", _misc(cols[9]).get("ner", "O")),
             ))
         end = start + len(stext)
         sentences.append(Sentence(index=len(sentences), text=stext, start_char=start, end_char=end,
@@ -139,13 +260,12 @@ def _document(doc_id: str, builders: list[_Builder]) -> Document:
     return Document(id=doc_id, text="".join(text_parts), sentences=tuple(sentences))
 
 
-def read_conllu(path: str | Path) -> list[Document]:
-    """Read a CoNLL-U file; document ids default to the file stem."""
+def read_conllu(path: str | Path, default_id: str | None = None,
+                max_chars: int | None = MAX_DOC_CHARS) -> list[Document]:
+    """Read a CoNLL-U file; documents without ``# newdoc id`` get ``default_id`` (the file stem)."""
     text = read_text_file(path)
-    try:
-        return parse_conllu(text, default_id=Path(path).stem)
-    except InputError as exc:
-        raise InputError(f"{path}: {exc}") from None
+    return parse_conllu(text, default_id=Path(path).stem if default_id is None else default_id,
+                        name=str(path), max_chars=max_chars)
 
 
 def generate_conllu(docs: Iterable[Document]) -> Iterator[str]:

@@ -7,6 +7,7 @@ before extraction, and the same key must come out for every document of a build.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ class EntityTable:
 
 
 def _clean(text: str) -> str:
+    """A name as mentioned, in NFC: NFD and NFC spellings of one name are one name (and one label)."""
+    text = unicodedata.normalize("NFC", text)
     return " ".join(text.replace("\n", " ").split()).strip("\"'“”‘’()[]")
 
 

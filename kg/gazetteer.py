@@ -53,10 +53,12 @@ def _strip_marks(text: str) -> str:
 def fold(text: str) -> str:
     """Case-folded, diacritic-free, punctuation-free form: "A.S." -> "as", "Yandex GPT" -> "yandex gpt".
 
-    Why: news writes the same name many ways (Türkiye/Turkiye, DALL-E/DALL·E, A.S./AS).
+    Why: news writes the same name many ways (Türkiye/Turkiye, DALL-E/DALL·E, A.S./AS). The key is
+    the same for NFC and NFD text (marks are stripped after NFKD) and is itself NFC, since entity
+    IRIs hash it (:func:`kg.namespaces.slug`).
     """
     t = _DROP.sub("", _strip_marks(text).casefold())
-    return " ".join(_NON_WORD.sub(" ", t).split())
+    return unicodedata.normalize("NFC", " ".join(_NON_WORD.sub(" ", t).split()))
 
 
 @functools.lru_cache(maxsize=65_536)   # called per token per sentence; texts repeat a lot

@@ -7,23 +7,20 @@ unreadable document must be reported, never cost the others.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .conllu import read_conllu
+from .conllu import MAX_DOC_CHARS, read_conllu
+from .doc_ids import collision
 from .errors import InputError
 from .io import decode_text, read_text_file
 from .types import Document
 
 __all__ = ["RawText", "Failure", "collect_inputs", "MAX_DOC_CHARS"]
-
-#: Default cap on one document's length. A long news feature is ~50,000 characters; a document
-#: 20x that is almost always a scrape gone wrong (a whole site in one file), and would hold the
-#: parser for many minutes. Over the cap a document is reported as failed, the others go on.
-MAX_DOC_CHARS = 1_000_000
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 KNOWN_SUFFIXES = TEXT_SUFFIXES + (".jsonl", ".conllu")
@@ -48,7 +45,8 @@ class Failure:
     reason: str
 
 
-def _jsonl(path: Path, text: str) -> Iterator[RawText | Failure]:
+def _jsonl(path: Path, text: str, file_id: str) -> Iterator[tuple[str, RawText] | Failure]:
+    """(where, record) per line, or a failure; a record without "id" gets ``<file id>-<line>``."""
     # "\n" only: str.splitlines also cuts at U+2028/U+2029/U+0085, which valid JSON strings may hold
     for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
@@ -67,9 +65,9 @@ def _jsonl(path: Path, text: str) -> Iterator[RawText | Failure]:
             yield Failure(where, f'{where}: "{bad}" holds an unpaired surrogate escape (\\uD800-\\uDFFF), '
                                  "not valid Unicode; fix the exporter that wrote it")
             continue
-        doc_id = str(obj.get("id") or f"{path.stem}-{lineno}")
+        doc_id = str(obj.get("id") or f"{file_id}-{lineno}")
         meta = tuple((k, str(obj[k])) for k in ("url", "date", "title") if obj.get(k))
-        yield RawText(doc_id, obj["text"], str(obj.get("url") or where), meta)
+        yield where, RawText(doc_id, obj["text"], str(obj.get("url") or where), meta)
 
 
 def _name(text: str) -> str:
@@ -77,17 +75,33 @@ def _name(text: str) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if _SURROGATE.search(text) else text
 
 
-def _expand(arg: str) -> Iterator[Path | str]:
+def _expand(arg: str) -> Iterator[tuple[Path | str, Path | None]]:
+    """(input, the directory argument it was found in, or None for a file argument)."""
     if arg == "-":
-        yield "-"
+        yield "-", None
         return
     p = Path(arg)
     if p.is_dir():
         for child in sorted(p.rglob("*")):
             if child.is_file() and child.suffix.lower() in KNOWN_SUFFIXES and not child.name.startswith("."):
-                yield child
+                yield child, p
     else:
-        yield p
+        yield p, None
+
+
+def _file_id(path: Path, root: Path | None) -> str:
+    """A file's document id: its path below the directory argument, without the suffix and with "/"
+    separators (``a/berita``), so equal file names in different folders stay apart; the plain stem
+    for a file argument or a file at the top of the directory."""
+    if root is None:
+        return _name(path.stem)
+    return _name("/".join(path.relative_to(root).with_suffix("").parts))
+
+
+#: What to do about a collision, by the kind of input whose id is already taken.
+_FILE_HINT = "give the folder instead of single files, or rename one"
+_JSONL_HINT = 'give each record its own "id"'
+_CONLLU_HINT = "give each document its own '# newdoc id'"
 
 
 def _too_long(where: str, n: int, limit: int) -> str:
@@ -95,74 +109,111 @@ def _too_long(where: str, n: int, limit: int) -> str:
             "split it, or raise the limit with --max-doc-chars")
 
 
+class _Batch:
+    """What collect_inputs gathers, and the ids taken so far (mutable: one per call)."""
+
+    def __init__(self, max_chars: int | None) -> None:
+        self.max_chars = max_chars
+        self.texts: list[RawText] = []
+        self.parsed: list[Document] = []
+        self.failures: list[Failure] = []
+        self.taken: dict[str, str] = {}      # id -> the input that has it
+        self.seen: set[str] = set()          # files read so far (real paths), and "-"
+
+    def fail(self, where: str, reason: str) -> None:
+        self.failures.append(Failure(where, reason))
+
+    def claim(self, doc_id: str, where: str, hint: str) -> bool:
+        """Take ``doc_id`` for the input ``where``; a taken id is a failure naming both inputs."""
+        first = self.taken.get(doc_id)
+        if first is not None:
+            self.fail(where, collision(where, doc_id, first, hint))
+            return False
+        self.taken[doc_id] = where
+        return True
+
+    def fits(self, n: int, doc_id: str, label: str) -> bool:
+        """Within ``max_chars``; else a failure (the document's id, ``label`` naming it in the line)."""
+        if self.max_chars is not None and n > self.max_chars:
+            self.fail(doc_id, _too_long(label, n, self.max_chars))
+            return False
+        return True
+
+    def add(self, raw: RawText, where: str, label: str, hint: str) -> None:
+        if self.fits(len(raw.text), raw.id, label) and self.claim(raw.id, where, hint):
+            self.texts.append(raw)
+
+    def first_time(self, key: str) -> bool:
+        """False for an input already read: a folder and a file inside it, or "-" twice."""
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+    def read_stdin(self, stdin: Iterable[str] | None) -> None:
+        try:
+            if stdin is not None:
+                data = "".join(stdin)
+            elif hasattr(sys.stdin, "buffer"):     # bytes, so bad encodings are reported as for files
+                data = decode_text(sys.stdin.buffer.read(), "stdin")
+            else:                                   # a text stream put in place (notebooks, tests)
+                data = sys.stdin.read()
+        except InputError as exc:
+            self.fail("stdin", str(exc))
+            return
+        self.add(RawText("stdin", data, "stdin"), "stdin", "stdin", _FILE_HINT)
+
+    def read_file(self, path: Path, file_id: str) -> None:
+        """One .txt/.md/.jsonl/.conllu file; an unusable file raises InputError."""
+        where = _name(str(path))
+        suffix = path.suffix.lower()
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+        if suffix == ".conllu":
+            for d in read_conllu(path, default_id=file_id, max_chars=self.max_chars):
+                doc_id = _name(d.id)
+                if self.fits(len(d.text), doc_id, f"{path} ({doc_id})") and \
+                        self.claim(doc_id, where, _FILE_HINT if doc_id == file_id else _CONLLU_HINT):
+                    self.parsed.append(Document(doc_id, d.text, d.sentences, where, d.meta))
+            return
+        size = path.stat().st_size
+        if self.max_chars is not None and suffix != ".jsonl" and size > 4 * self.max_chars:
+            raise InputError(_too_long(where, size, self.max_chars).replace("characters", "bytes", 1))
+        text = read_text_file(path)
+        if suffix != ".jsonl":
+            self.add(RawText(file_id, text, where), where, where, _FILE_HINT)
+            return
+        for r in _jsonl(path, text, file_id):
+            if isinstance(r, Failure):
+                self.failures.append(r)
+            else:
+                line, raw = r
+                self.add(raw, line, f"{raw.source or path} ({raw.id})", _JSONL_HINT)
+
+
 def collect_inputs(args: Sequence[str], stdin: Iterable[str] | None = None,
                    max_chars: int | None = MAX_DOC_CHARS) -> tuple[list[RawText], list[Document], list[Failure]]:
     """Texts to parse, pre-parsed documents, and failures (with reasons).
 
-    ``max_chars`` caps each text document (None: no cap); longer ones become failures.
+    ``max_chars`` caps each document (None: no cap); longer ones become failures. Ids are unique:
+    a document whose id is already taken is a failure naming both inputs, never silently renamed
+    (its graph would replace the other's, or its id would shift from build to build). A file
+    reached twice (a folder and a file inside it) is read once.
     """
-    texts: list[RawText] = []
-    parsed: list[Document] = []
-    failures: list[Failure] = []
-    taken: set[str] = set()
-
-    def unique(doc_id: str) -> str:
-        """The id itself, else the first free ``id-2``, ``id-3`` …: generated ids are reserved too,
-        so "berita-2", "berita", "berita" stay three documents."""
-        out, n = doc_id, 1
-        while out in taken:
-            n += 1
-            out = f"{doc_id}-{n}"
-        taken.add(out)
-        return out
-
-    def add(raw: RawText, where: str) -> None:
-        if max_chars is not None and len(raw.text) > max_chars:
-            failures.append(Failure(raw.id, _too_long(where, len(raw.text), max_chars)))
-        else:
-            texts.append(raw)
-
+    batch = _Batch(max_chars)
     for arg in args:
         found = False
-        for item in _expand(arg):
+        for item, root in _expand(arg):
             found = True
-            if item == "-":
+            if isinstance(item, str):
+                if batch.first_time("-"):
+                    batch.read_stdin(stdin)
+            elif batch.first_time(os.path.realpath(item)):
                 try:
-                    if stdin is not None:
-                        data = "".join(stdin)
-                    elif hasattr(sys.stdin, "buffer"):     # bytes, so bad encodings are reported as for files
-                        data = decode_text(sys.stdin.buffer.read(), "stdin")
-                    else:                                   # a text stream put in place (notebooks, tests)
-                        data = sys.stdin.read()
+                    batch.read_file(item, _file_id(item, root))
                 except InputError as exc:
-                    failures.append(Failure("stdin", str(exc)))
-                    continue
-                add(RawText(unique("stdin"), data, "stdin"), "stdin")
-                continue
-            path = item
-            suffix = path.suffix.lower()
-            try:
-                if not path.exists():
-                    raise InputError(f"{path}: no such file or directory")
-                if suffix == ".conllu":
-                    for d in read_conllu(path):
-                        parsed.append(Document(unique(_name(d.id)), d.text, d.sentences, _name(str(path)), d.meta))
-                    continue
-                size = path.stat().st_size
-                if max_chars is not None and suffix != ".jsonl" and size > 4 * max_chars:
-                    raise InputError(_too_long(str(path), size, max_chars).replace("characters", "bytes", 1))
-                text = read_text_file(path)
-                if suffix == ".jsonl":
-                    for r in _jsonl(path, text):
-                        if isinstance(r, Failure):
-                            failures.append(r)
-                        else:
-                            add(RawText(unique(r.id), r.text, r.source, r.meta), f"{r.source or path} ({r.id})")
-                else:
-                    add(RawText(unique(_name(path.stem)), text, _name(str(path))), str(path))
-            except InputError as exc:
-                failures.append(Failure(str(path), str(exc)))
+                    batch.fail(str(item), str(exc))
         if not found:       # a directory with nothing Jalin reads: say so rather than build an empty graph
-            failures.append(Failure(arg, f"{arg}: no {', '.join(KNOWN_SUFFIXES)} files in this directory "
-                                         "(hidden files are skipped); give a directory of documents"))
-    return texts, parsed, failures
+            batch.fail(arg, f"{arg}: no {', '.join(KNOWN_SUFFIXES)} files in this directory "
+                            "(hidden files are skipped); give a directory of documents")
+    return batch.texts, batch.parsed, batch.failures

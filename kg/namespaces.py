@@ -15,6 +15,8 @@ from urllib.parse import quote
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from .gazetteer import fold
+
 __all__ = ["DOCUMENT_GRAPHS", "KG", "PREFIXES", "RES", "WD", "document_iri", "entity_iri", "graph_iri",
            "is_document_graph", "slug", "statement_iri"]
 
@@ -28,17 +30,35 @@ PREFIXES = {
 }
 
 _SAFE = re.compile(r"[^0-9a-z]+")
+_MAX = 80
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
 
 
 def slug(name: str) -> str:
-    """A readable, IRI-safe key: ASCII-folded, lower-cased, dashes; a hash when nothing is left."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
-    s = _SAFE.sub("-", folded).strip("-")[:80]
-    if not s or s != _SAFE.sub("-", name.lower()).strip("-")[:80]:
-        # Non-ASCII or truncated names get a short hash so that distinct names never collide.
-        digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
-        s = f"{s}-{digest}" if s else digest
-    return s
+    """A readable, IRI-safe key: ASCII-folded, lower-cased, dashes, plus a short hash where the
+    readable part would lose what tells two entities apart.
+
+    Why: an IRI must stay the same from build to build (NFC or NFD text, "Hébert" or "HÉBERT": the
+    entity key, :func:`~kg.gazetteer.fold`, is the same, so the slug is too), and two entities (two
+    fold keys) must never share one ("Jack Ma 马云" is not "Jack Ma", "Vladimir Рutin" with a
+    Cyrillic Р is not "Vladimir Utin"). Plain ASCII names keep their readable slug unchanged
+    (``vladimir-putin``); every other name gets a hash of its fold key.
+    """
+    name = unicodedata.normalize("NFC", name)
+    if name.isascii():
+        s = _SAFE.sub("-", name.lower()).strip("-")
+        if not s:
+            return _digest(name)
+        return s if len(s) <= _MAX else f"{s[:_MAX].rstrip('-')}-{_digest(fold(name))}"
+    key = fold(name)
+    if not key:                       # nothing but symbols or emoji: only the name itself tells them apart
+        return _digest(name)
+    readable = _SAFE.sub("-", unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode("ascii"))
+    readable = readable.strip("-")[:_MAX].rstrip("-")
+    return f"{readable}-{_digest(key)}" if readable else _digest(key)
 
 
 def entity_iri(cls: str, name: str) -> URIRef:

@@ -71,9 +71,14 @@ def test_same_file_names_in_two_folders_stay_two_documents(nlp, tmp_path):
     for d in ("a", "b"):
         (tmp_path / d).mkdir()
         (tmp_path / d / "berita.txt").write_text(f"Sberbank mengembangkan GigaChat di folder {d}.", encoding="utf-8")
-    g = kg.build([Path(tmp_path / "a" / "berita.txt"), Path(tmp_path / "b" / "berita.txt")], nlp=nlp)
-    assert sorted(d.id for d in g.extraction.documents) == ["berita", "berita-2"]
+    g = kg.build([Path(tmp_path)], nlp=nlp)              # a folder: ids are paths below it
+    assert sorted(d.id for d in g.extraction.documents) == ["a/berita", "b/berita"]
     assert {d.text for d in g.extraction.documents} == {f"Sberbank mengembangkan GigaChat di folder {d}." for d in "ab"}
+    # Two single files with one name: a collision, reported, never one silently replacing the other.
+    g = kg.build([Path(tmp_path / "a" / "berita.txt"), Path(tmp_path / "b" / "berita.txt")], nlp=nlp)
+    assert [d.id for d in g.extraction.documents] == ["berita"]
+    assert len(g.failures) == 1 and "already used by" in g.failures[0].reason
+    assert str(tmp_path / "b" / "berita.txt") in g.failures[0].reason
 
 
 def test_short_repr_dir_and_fact_count(seed_graph):

@@ -110,6 +110,35 @@ MALFORMED_RDF = {
 GOOD_NT = "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
 
 
+def conllu_row(wid: object, form: str, head: object = 0, misc: str = "_") -> str:
+    return f"{wid}\t{form}\t{form.lower()}\tPROPN\t_\t_\t{head}\tdep\t_\t{misc}\n"
+
+
+GOOD_CONLLU = ("# newdoc id = good-conllu\n# text = Sberbank mengembangkan GigaChat.\n"
+               + conllu_row(1, "Sberbank", 2, "ner=S-ORG") + conllu_row(2, "mengembangkan") + conllu_row(3, "GigaChat", 2)
+               + conllu_row(4, ".", 2) + "\n")
+# Malformed CoNLL-U (a saved parse): each crashed the whole batch with "unexpected ValueError" (or
+# IndexError), naming no file; the MWT range made a 359-byte file take 1.4 GB.
+# name -> (text, the line at fault, what the error says)
+BAD_CONLLU = {
+    "word-id-x": ("# text = a b\n" + conllu_row(1, "a") + conllu_row("x", "b", 1) + "\n", 3, "word id 'x' is not a number"),
+    "id-gap": ("# text = a b\n" + conllu_row(1, "a") + conllu_row(3, "b", 1) + "\n", 3, "word id 3 where 2 was expected"),
+    "mwt-only": ("# text = ab\n" + conllu_row("1-2", "ab", "_") + "\n", 2, "sentence has no words"),
+    "start-char-text": ("# text = a\n" + conllu_row(1, "a", 0, "start_char=a|end_char=1") + "\n", 2,
+                        "start_char=a is not a whole number"),
+    "mwt-range-bomb": ("# text = a\n" + conllu_row("1-20000000", "a", "_") + conllu_row(1, "a") + "\n", 2,
+                       "multiword token 1-20000000 covers words up to 20000000"),
+}
+
+
+def _conllu_cases() -> list:
+    return [pytest.param(Case(lambda d, n=name: ["build", _p(d, f"{n}.conllu"), "-o", _p(d, "out.ttl")], 1,
+                              (f"{name}.conllu:{line}: {what}",), files={f"{name}.conllu": text}, outputs=("out.ttl",),
+                              unparsed=True),
+                         id=f"build-conllu-{name}-exit1")
+            for name, (text, line, what) in BAD_CONLLU.items()]
+
+
 def gold_line(relations=(("Sberbank", "develops", "GigaChat"),), entities=None) -> str:
     entities = entities or [{"name": "Sberbank", "type": "Organization"}, {"name": "GigaChat", "type": "AIModel"}]
     return json.dumps({"id": "g1", "text": "GigaChat dikembangkan oleh Sberbank.", "entities": entities,
@@ -365,6 +394,7 @@ CASES = [
     pytest.param(Case(lambda d: ["evaluate", _p(d, "missing.jsonl")], 1, ("missing.jsonl", "no such file")),
                  id="evaluate-missing-gold-exit1"),
     *_rdf_cases(),
+    *_conllu_cases(),
 ]
 
 
@@ -423,6 +453,23 @@ def test_long_line_is_cut_into_bounded_pieces() -> None:
     assert all(0 < len(seg) <= MAX_RUN for _, seg in pieces)
     assert all(LONG_LINE[off:off + len(seg)] == seg for off, seg in pieces)
     assert "".join(seg for _, seg in pieces).split() == LONG_LINE.split()
+
+
+@pytest.mark.parametrize("name", sorted(BAD_CONLLU))
+def test_a_bad_conllu_file_fails_alone(name: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One malformed CoNLL-U file and one good one: exit 2, one line for the bad file, the good one built."""
+    text, line, what = BAD_CONLLU[name]
+    (tmp_path / "bad.conllu").write_text(text, encoding="utf-8")
+    (tmp_path / "good.conllu").write_text(GOOD_CONLLU, encoding="utf-8")
+    out = tmp_path / "out.ttl"
+    run = jalin("build", str(tmp_path / "bad.conllu"), str(tmp_path / "good.conllu"), "-o", str(out),
+                cache=tmp_path_factory.mktemp("cache"))
+    assert run.code == 2, run.stderr
+    assert_no_traceback(run)
+    [error] = run.errors()
+    assert error.startswith(f"failed: {tmp_path / 'bad.conllu'}:{line}: {what}"), error
+    g = Graph().parse(out)
+    assert {str(o) for o in g.objects(None, DCTERMS.identifier)} == {"good-conllu"}
 
 
 # ---------------------------------------------------------------- odd but valid: one Stanza build, exit 0
@@ -489,8 +536,9 @@ BATCH_FAILURES = {   # what must be reported, one line each: input name -> words
     "mixed.jsonl:4": '"text" string',
     "mixed.jsonl:5": "surrogate",
     "missing.txt": "no such file",
+    "bad.conllu:3": "word id 'x' is not a number",
 }
-BATCH_GOOD = ("good", "j-good", "j-good-2")
+BATCH_GOOD = ("good", "j-good", "j-good-2", "good-conllu")
 
 
 @pytest.fixture(scope="module")
@@ -499,7 +547,8 @@ def batch_build(tmp_path_factory: pytest.TempPathFactory):
     corpus = d / "corpus"
     corpus.mkdir()
     files = {"good.txt": SEED.encode(), "binary.txt": BINARY, "utf16.txt": UTF16, "latin1.txt": LATIN1,
-             "mid.txt": MID_UTF8, "toolong.txt": ("Rusia " * 500).encode()}
+             "mid.txt": MID_UTF8, "toolong.txt": ("Rusia " * 500).encode(),
+             "bad.conllu": BAD_CONLLU["word-id-x"][0].encode(), "good.conllu": GOOD_CONLLU.encode()}
     for name, data in files.items():
         (corpus / name).write_bytes(data)
     make_unreadable(corpus / "unreadable.txt")

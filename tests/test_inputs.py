@@ -16,7 +16,7 @@ def test_directory_jsonl_and_stdin(tmp_path):
     (tmp_path / "c.jsonl").write_text("\n".join(lines), encoding="utf-8")
     texts, parsed, failures = collect_inputs([str(tmp_path), "-"], stdin=["dari stdin"])
     ids = [t.id for t in texts]
-    assert ids == ["a", "j1", "j3", "b", "stdin"]
+    assert ids == ["a", "j1", "j3", "sub/b", "stdin"]      # under a directory: the path below it
     j1 = texts[1]
     assert dict(j1.meta) == {"url": "https://contoh.id/1", "title": "Judul"} and j1.source == "https://contoh.id/1"
     assert [f.id.rsplit(":", 1)[1] for f in failures] == ["2", "3"]
@@ -37,12 +37,80 @@ def test_bad_files_are_failures_not_crashes(tmp_path):
     assert "binary" in reasons and "UTF-8" in reasons and "no such file" in reasons
 
 
-def test_duplicate_ids_made_unique(tmp_path):
+def test_same_file_name_in_two_folders_gets_the_folder_in_its_id(tmp_path):
     for d in ("x", "y"):
         (tmp_path / d).mkdir()
-        (tmp_path / d / "same.txt").write_text("Isi.", encoding="utf-8")
-    texts, _, _ = collect_inputs([str(tmp_path)])
-    assert sorted(t.id for t in texts) == ["same", "same-2"]
+        (tmp_path / d / "same.txt").write_text(f"Isi {d}.", encoding="utf-8")
+    (tmp_path / "x" / "feed.jsonl").write_text('{"text": "Tanpa id."}\n', encoding="utf-8")
+    texts, _, failures = collect_inputs([str(tmp_path)])
+    assert sorted(t.id for t in texts) == ["x/feed-1", "x/same", "y/same"] and not failures
+
+
+def test_same_stem_given_as_two_files_is_a_reported_collision(tmp_path):
+    """Regression: c/berita.txt and c/x/berita.txt became "berita" and a silently renamed "berita-2"."""
+    c = tmp_path / "c"
+    (c / "x").mkdir(parents=True)
+    (c / "berita.txt").write_text("Satu.", encoding="utf-8")
+    (c / "x" / "berita.txt").write_text("Dua.", encoding="utf-8")
+    texts, _, failures = collect_inputs([str(c / "berita.txt"), str(c / "x" / "berita.txt")])
+    assert [(t.id, t.text) for t in texts] == [("berita", "Satu.")]
+    assert [f.reason for f in failures] == [
+        f"{c}/x/berita.txt: document id 'berita' is already used by {c}/berita.txt; "
+        "give the folder instead of single files, or rename one"]
+
+
+def test_the_same_file_given_twice_is_one_document(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "b.txt").write_text("Isi.", encoding="utf-8")
+    texts, _, failures = collect_inputs([str(tmp_path), str(tmp_path / "a" / "b.txt"), str(tmp_path / "a")])
+    assert [t.id for t in texts] == ["a/b"] and not failures
+
+
+def test_conllu_ids_under_a_directory_and_newdoc_collisions(tmp_path):
+    """Regression: 2024-01-01/index.conllu and 2024-01-02/index.conllu were both "index"."""
+    body = "# text = Rusia.\n1\tRusia\trusia\tPROPN\t_\t_\t0\troot\t_\t_\n\n"
+    for day in ("2024-01-01", "2024-01-02"):
+        (tmp_path / day).mkdir()
+        (tmp_path / day / "index.conllu").write_text(body, encoding="utf-8")
+    _, parsed, failures = collect_inputs([str(tmp_path)])
+    assert [d.id for d in parsed] == ["2024-01-01/index", "2024-01-02/index"] and not failures
+    (tmp_path / "two.conllu").write_text("# newdoc id = d1\n" + body + "# newdoc id = d1\n" + body, encoding="utf-8")
+    _, parsed, failures = collect_inputs([str(tmp_path / "two.conllu")])
+    assert [d.id for d in parsed] == ["d1"]
+    assert [f.reason for f in failures] == [f"{tmp_path}/two.conllu: document id 'd1' is already used by "
+                                            f"{tmp_path}/two.conllu; give each document its own '# newdoc id'"]
+
+
+def test_same_stem_conllu_files_fail_alone_and_a_folder_builds_both(tmp_path):
+    """The CLI: two files with one id give exit 2 with one line naming both; their folder builds both."""
+    import subprocess
+    import sys
+    from rdflib import Graph
+    from rdflib.namespace import DCTERMS
+    body = "# text = Sberbank mengembangkan GigaChat.\n" + "".join(
+        f"{i}\t{w}\t{w.lower()}\t{u}\t_\t_\t{h}\t{r}\t_\tner={n}\n" for i, w, u, h, r, n in (
+            (1, "Sberbank", "PROPN", 2, "nsubj", "S-ORG"), (2, "mengembangkan", "VERB", 0, "root", "O"),
+            (3, "GigaChat", "PROPN", 2, "obj", "S-MISC"), (4, ".", "PUNCT", 2, "punct", "O"))) + "\n"
+    days = [tmp_path / "c" / day / "index.conllu" for day in ("2024-01-01", "2024-01-02")]
+    for day in days:
+        day.parent.mkdir(parents=True)
+        day.write_text(body, encoding="utf-8")
+
+    def build(*args):
+        out = tmp_path / "out.ttl"
+        p = subprocess.run([sys.executable, "-m", "kg.cli", "build", *args, "-o", str(out)],
+                           capture_output=True, text=True, timeout=300)
+        return p, {str(o) for o in Graph().parse(out).objects(None, DCTERMS.identifier)} if out.exists() else set()
+
+    p, ids = build(*map(str, days))
+    assert p.returncode == 2 and "Traceback" not in p.stderr, p.stderr
+    assert [line for line in p.stderr.splitlines() if line.startswith("failed:")] == [
+        f"failed: {days[1]}: document id 'index' is already used by {days[0]}; "
+        "give the folder instead of single files, or rename one"]
+    assert ids == {"index"}
+    p, ids = build(str(tmp_path / "c"))
+    assert p.returncode == 0, p.stderr
+    assert ids == {"2024-01-01/index", "2024-01-02/index"}
 
 
 def test_atomic_write_leaves_no_temp_file_and_normal_permissions(tmp_path):
@@ -85,19 +153,35 @@ def test_oversized_documents_fail_alone(tmp_path) -> None:
     assert len(collect_inputs([str(big)], max_chars=None)[0]) == 1
 
 
-def test_generated_ids_are_reserved_so_no_document_is_lost(tmp_path):
+def test_no_document_is_lost_silently(tmp_path):
     """Regression: files c/berita-2.txt, c/a/berita.txt, c/b/berita.txt reported "3 document(s)" but
-    the second "berita" also became "berita-2" and replaced a text; JSONL ids did the same."""
+    the second "berita" also became "berita-2" and replaced a text; JSONL ids did the same.
+    Now every input is either built under its own id or reported."""
     c = tmp_path / "c"
     for rel, body in (("berita-2.txt", "Satu."), ("a/berita.txt", "Dua."), ("b/berita.txt", "Tiga.")):
         (c / rel).parent.mkdir(parents=True, exist_ok=True)
         (c / rel).write_text(body, encoding="utf-8")
-    texts, _, _ = collect_inputs([str(c)])
-    assert len({t.id for t in texts}) == 3 and sorted(t.text for t in texts) == ["Dua.", "Satu.", "Tiga."]
+    texts, _, failures = collect_inputs([str(c)])
+    assert sorted((t.id, t.text) for t in texts) == [("a/berita", "Dua."), ("b/berita", "Tiga."), ("berita-2", "Satu.")]
+    assert not failures
     lines = [json.dumps({"id": i, "text": f"Teks {n}."}) for n, i in enumerate(["berita-2", "berita", "berita"])]
     (tmp_path / "d.jsonl").write_text("\n".join(lines), encoding="utf-8")
-    texts, _, _ = collect_inputs([str(tmp_path / "d.jsonl")])
-    assert len({t.id for t in texts}) == 3 and len(texts) == 3
+    texts, _, failures = collect_inputs([str(tmp_path / "d.jsonl")])
+    assert [(t.id, t.text) for t in texts] == [("berita-2", "Teks 0."), ("berita", "Teks 1.")]
+    assert [f.reason for f in failures] == [f"{tmp_path}/d.jsonl:3: document id 'berita' is already used by "
+                                            f"{tmp_path}/d.jsonl:2; give each record its own \"id\""]
+
+
+def test_same_document_tells_a_changed_article_from_a_collision():
+    """For stores: a document graph with the same id is replaced only if it is the same document
+    (same source, or same content); otherwise it is a collision."""
+    from kg.doc_ids import same_document
+    assert same_document("c/a.txt", "h1", "c/a.txt", "h2")                 # edited article: replace
+    assert same_document("old/a.txt", "h1", "new/a.txt", "h1")             # moved, unchanged: replace
+    assert not same_document("2024-01-01/index.conllu", "h1", "2024-01-02/index.conllu", "h2")
+    assert same_document("feed.jsonl:3", "h1", "feed.jsonl:7", "h2")       # a record moved within its file
+    assert not same_document("https://a.id/1", "h1", "https://b.id/1", "h2")
+    assert same_document(None, "h1", None, "h2")                           # no source recorded: as before
 
 
 def test_jsonl_text_may_hold_unicode_line_separators(tmp_path):
