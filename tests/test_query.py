@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import csv
+import http.server
 import io
 import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,8 +23,11 @@ import rdflib
 from rdflib import Literal as RLiteral, URIRef
 
 from kg.errors import InputError, QueryError
-from kg.query import QueryResult, format_result, read_query_file, run_query
+from kg.query import FORMATS, QueryResult, format_result, read_query_file, run_query
 from kg.sources import load_rdflib, load_source
+from kg.terminal import printable
+
+from conftest import run_cli
 
 QUERIES = Path(__file__).resolve().parent.parent / "examples" / "queries"
 R = "https://w3id.org/jalin/resource/"
@@ -414,3 +426,226 @@ def test_construct(source: Path) -> None:
     assert result.kind == "graph" and result.variables == ("subject", "predicate", "object")
     assert set(result.rows) == {("res:person/vladimir-putin", "kg:leaderOf", "res:country/rusia")}
     assert all(isinstance(t, ox.Triple) for t in result.triples)
+
+
+# ---------------------------------------------------------------- hardening: timeouts, Ctrl-C, SERVICE,
+# ---------------------------------------------------------------- terminal escapes, readable syntax errors
+
+CARTESIAN = "SELECT (COUNT(*) AS ?n) { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }"   # 2000^3 rows: hours
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """2000 triples: enough for a cartesian product that never ends within a test."""
+    path = tmp_path_factory.mktemp("big") / "big.nt"
+    path.write_text("".join(f'<http://e/s{i}> <http://e/p> "{i}" .\n' for i in range(2000)), encoding="utf-8")
+    return path
+
+
+def _one_error_line(p: subprocess.CompletedProcess) -> str:
+    lines = p.stderr.strip().splitlines()
+    assert p.returncode == 1 and len(lines) == 1 and lines[0].startswith("error: "), (p.returncode, p.stderr[-500:])
+    return lines[0]
+
+
+def test_cli_timeout(big: Path) -> None:
+    p = run_cli("query", str(big), CARTESIAN, "--timeout", "1")
+    assert _one_error_line(p) == "error: query timed out after 1 s (raise the limit with --timeout SECONDS)"
+
+
+def test_library_timeout(big: Path) -> None:
+    """A subprocess, since the abandoned evaluation keeps its thread busy until the process exits."""
+    code = ("import sys\nfrom kg.query import run_query\nfrom kg.errors import QueryError\n"
+            "try:\n    run_query(sys.argv[1], sys.argv[2], timeout=0.5)\nexcept QueryError as exc:\n    print(exc)\n")
+    p = subprocess.run([sys.executable, "-c", code, str(big), CARTESIAN], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0 and p.stdout.startswith("query timed out after 0.5 s"), p.stderr[-500:]
+
+
+def test_timeout_stops_a_streaming_query(big: Path) -> None:
+    """Solutions that flow are read one by one, so the worker stops at the next one after the deadline."""
+    with pytest.raises(QueryError, match="timed out"):
+        run_query(big, "SELECT * { ?a ?p ?b . ?c ?q ?d . ?e ?r ?f }", timeout=0.5)
+    deadline = time.monotonic() + 60
+    while any(t.name == "jalin-query" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(t.name == "jalin-query" for t in threading.enumerate())
+    assert len(run_query(big, "SELECT * { ?s ?p ?o }", timeout=60)) == 2000   # and a quick query is unaffected
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads CPU time from /proc")
+def test_ctrl_c_stops_a_long_query(big: Path) -> None:
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert run_cli("query", str(big), "ASK {}").returncode == 0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    startup = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "query", str(big), CARTESIAN],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        while proc.poll() is None and _cpu_seconds(proc.pid) < startup + 1.5:   # well into evaluation
+            time.sleep(0.05)
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        out, errors = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == 130 and errors == "interrupted\n" and out == ""
+
+
+def _http_endpoint(body: bytes) -> tuple[http.server.HTTPServer, list[str]]:
+    """A real local SPARQL endpoint answering every request with ``body``; records the paths asked."""
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            seen.append(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, seen
+
+
+def test_service_is_refused_and_opens_no_connection(files: dict[str, Path]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        query = f"SELECT * {{ SERVICE <http://127.0.0.1:{port}/x> {{ ?s ?p ?o }} }}"
+        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "query", str(files["ttl"]), query],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        connected = False
+        try:
+            while proc.poll() is None and not connected:
+                connected = bool(select.select([listener], [], [], 0.05)[0])
+            connected = connected or bool(select.select([listener], [], [], 0)[0])
+        finally:
+            proc.kill()
+            out, errors = proc.communicate()
+    assert not connected, "the query opened a connection"
+    assert proc.returncode == 1 and errors.count("\n") == 1
+    assert errors.startswith("error: SERVICE is refused") and "--allow-service" in errors
+    with pytest.raises(QueryError, match="allow-service"):
+        run_query(files["ttl"], query)
+
+
+def test_allow_service_reaches_the_endpoint(files: dict[str, Path]) -> None:
+    answer = {"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": "http://remote/x"}}]}}
+    server, seen = _http_endpoint(json.dumps(answer).encode())
+    try:
+        query = f"SELECT ?x {{ SERVICE <http://127.0.0.1:{server.server_port}/sparql> {{ ?x ?p ?o }} }}"
+        p = run_cli("query", str(files["ttl"]), query, "--allow-service", "--format", "csv")
+        assert p.returncode == 0 and "http://remote/x" in p.stdout, p.stderr
+        assert run_query(files["ttl"], query, allow_service=True).rows == (("http://remote/x",),)
+        assert len(seen) == 2
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+HOSTILE = '<http://e/s> <http://e/p> "red\\u001B[31mALERT\\u001B]0;pwned\\u0007 \\u009B2J\\r tail" .\n'
+RAW = "red\x1b[31mALERT\x1b]0;pwned\x07 \x9b2J\r tail"
+VISIBLE = "red\\x1b[31mALERT\\x1b]0;pwned\\x07 \\x9b2J\\r tail"
+
+
+def _on_tty(*args: str) -> str:
+    """Run `jalin` with stdout on a pseudo-terminal, as a user at a terminal would; return what it shows."""
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", *args], stdout=slave, stderr=subprocess.DEVNULL)
+    os.close(slave)
+    chunks = []
+    try:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:                 # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+        assert proc.wait(timeout=300) == 0
+    finally:
+        os.close(master)
+        proc.kill()
+    return b"".join(chunks).decode("utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_terminal_escapes_never_reach_a_terminal(tmp_path: Path) -> None:
+    src = tmp_path / "hostile.nt"
+    src.write_text(HOSTILE, encoding="utf-8")
+    query = "SELECT ?o { ?s ?p ?o }"
+    for fmt in ("table", "csv", "tsv", "json"):
+        shown = _on_tty("query", str(src), query, "--format", fmt)
+        assert not set(shown) & {"\x1b", "\x07", "\x9b"}, fmt
+        assert ("\\u001b[31mALERT" if fmt == "json" else VISIBLE) in shown, fmt
+    files_ = {}
+    for fmt in FORMATS:                                 # stdout redirected to a real file
+        out = tmp_path / f"out.{fmt}"
+        with out.open("wb") as fh:
+            subprocess.run([sys.executable, "-m", "kg.cli", "query", str(src), query, "--format", fmt],
+                           stdout=fh, check=True, timeout=300)
+        files_[fmt] = out.read_bytes().decode("utf-8")
+    assert VISIBLE in files_["table"] and "\x1b" not in files_["table"]          # a table is for humans
+    assert RAW in files_["csv"] and RAW in files_["tsv"]                       # files keep the data exact
+    assert not any(c in files_["json"] for c in "\x1b\x07\x9b\r")              # JSON escapes, losslessly
+    assert json.loads(files_["json"])["results"]["bindings"][0]["o"]["value"] == RAW
+
+
+def test_printable() -> None:
+    assert printable("a\x1b[2Jb\x07\x9b\x7f\tc\nd") == "a\\x1b[2Jb\\x07\\x9b\\x7f\\tc\\nd"
+    assert printable("a\tb\nc\rd", keep="\t\n") == "a\tb\nc\\rd"
+    assert printable("Jalin · ✓ 日本") == "Jalin · ✓ 日本"
+
+
+@pytest.mark.parametrize("text,message", [
+    ("SELECT ?s\nWHERE {\n  ?s ?p ?o . FILTER(?o = 1 }\n",
+     "invalid SPARQL at line 3, column 28: unexpected '}' ('(' is still open)"),
+    ("SELECT ?s\nWHERE {\n  ?s ?p ?o .\n", "invalid SPARQL at line 2, column 7: '{' is never closed"),
+    ("SELECT * { ?s nope:p ?o }", "invalid SPARQL at line 1, column 21: unknown prefix 'nope:'"),
+    ("SELECT * { ?s ?p ?o } LIMIT x", "invalid SPARQL at line 1, column 29: unexpected 'x'"),
+])
+def test_syntax_errors_are_readable(files: dict[str, Path], tmp_path: Path, text: str, message: str) -> None:
+    assert _one_error_line(run_cli("query", str(files["ttl"]), text)) == "error: " + message
+    rq = tmp_path / "bad.rq"
+    rq.write_text(text, encoding="utf-8")
+    assert _one_error_line(run_cli("query", str(files["ttl"]), "-f", str(rq))) == f"error: {rq}: {message}"
+
+
+def test_untagged_label_gets_a_hint_not_silence(cli, tmp_path):
+    """Issue 13, item 22: names are tagged @id, so `?x rdfs:label "Sberbank"` ran, found nothing and
+    said nothing. Now the empty result comes with one line saying why and what to write."""
+    data = tmp_path / "g.ttl"
+    data.write_text('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+                    '<https://w3id.org/jalin/resource/organization/sberbank> rdfs:label "Sberbank"@id .\n',
+                    encoding="utf-8")
+    plain = cli("query", str(data), 'SELECT ?x WHERE { ?x rdfs:label "Sberbank" }')
+    assert plain.returncode == 0 and "0 rows" in plain.stdout
+    assert '"Sberbank"@id' in plain.stderr and "STR(?name)" in plain.stderr
+    assert len(plain.stderr.strip().splitlines()) == 1
+    for query in ('SELECT ?x WHERE { ?x rdfs:label "Sberbank"@id }',
+                  'SELECT ?x WHERE { ?x rdfs:label ?n FILTER(STR(?n) = "Sberbank") }'):
+        tagged = cli("query", str(data), query)
+        assert tagged.returncode == 0 and "1 row" in tagged.stdout and tagged.stderr == ""
+    # an empty result that has nothing to do with labels gets no hint
+    other = cli("query", str(data), "SELECT ?x WHERE { ?x rdfs:comment ?c }")
+    assert other.returncode == 0 and other.stderr == ""

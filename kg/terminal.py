@@ -1,0 +1,32 @@
+"""Make third-party text safe to show on a terminal.
+
+Why: RDF literals, server replies and file names come from strangers. A literal holding
+``ESC ]0;…`` or ``ESC [2J`` would retitle, clear or re-colour the user's terminal (and some
+terminals answer back on stdin) if printed as is. Control characters are therefore shown as
+visible escapes (``\\x1b``) before anything reaches a human's screen; files keep the data intact.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["printable"]
+
+# C0 controls, DEL and C1 controls (U+0080-U+009F: 8-bit CSI/OSC on some terminals).
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with every C0/C1 control character (and DEL) replaced by a visible escape.
+
+    ``keep`` lists controls to leave as they are, e.g. ``"\\t\\n"`` where a tab or a line break
+    is part of the format (CSV/TSV cells) rather than an attack. Pure: the same text in, the same out.
+    """
+    def escape(match: re.Match[str]) -> str:
+        ch = match.group()
+        if ch in keep:
+            return ch
+        return _NAMED.get(ch, f"\\x{ord(ch):02x}")
+
+    return _CONTROLS.sub(escape, text)
