@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -254,19 +254,45 @@ def paragraphs(text: str, cuts: list[int] | None = None) -> list[tuple[int, str]
     return out
 
 
-def parse_texts(nlp: Any, texts: Sequence[str], ids: Sequence[str]) -> list[Document]:
-    """Parse many texts in one Stanza call (batching across documents).
+PIECE_CHARS = 10_000   # characters per Stanza call; see parse_texts
+
+
+def _pieces(paras: list[tuple[int, int, str]], limit: int) -> Iterator[list[tuple[int, int, str]]]:
+    """Consecutive paragraphs in groups of at most ``limit`` characters (one longer paragraph alone)."""
+    group: list[tuple[int, int, str]] = []
+    size = 0
+    for para in paras:
+        if group and size + len(para[2]) > limit:
+            yield group
+            group, size = [], 0
+        group.append(para)
+        size += len(para[2])
+    if group:
+        yield group
+
+
+def parse_texts(nlp: Any, texts: Sequence[str], ids: Sequence[str],
+                on_piece: Callable[[int, int], None] | None = None) -> list[Document]:
+    """Parse many texts, batching across documents, in Stanza calls of about :data:`PIECE_CHARS`.
 
     Each line is a paragraph: news text puts one paragraph per line, and a line
     break is a sentence boundary the tokenizer must not merge across. Offsets
-    stay those of the original text.
+    stay those of the original text. Pieces, not one call for everything: a 1 MB document
+    takes many minutes, and ``on_piece(characters, sentences)`` after each piece lets a progress
+    bar move inside it; each piece's Stanza objects are also freed before the next.
     """
     import stanza
     paras = [(n, start, seg) for n, t in enumerate(texts) for start, seg in paragraphs(t)]
-    parsed = nlp.bulk_process([stanza.Document([], text=p) for _, _, p in paras]) if paras else []
     sentences: dict[int, list[Sentence]] = {n: [] for n in range(len(texts))}
-    for (n, base, _), sdoc in zip(paras, parsed):
-        sentences[n] += _sentences(sdoc, base, texts[n], len(sentences[n]))
+    for piece in _pieces(paras, PIECE_CHARS):
+        parsed = nlp.bulk_process([stanza.Document([], text=p) for _, _, p in piece])
+        found = 0
+        for (n, base, _), sdoc in zip(piece, parsed):
+            new = _sentences(sdoc, base, texts[n], len(sentences[n]))
+            sentences[n] += new
+            found += len(new)
+        if on_piece is not None:
+            on_piece(sum(len(p) for _, _, p in piece), found)
     return [Document(id=i, text=t, sentences=tuple(sentences[n])) for n, (i, t) in enumerate(zip(ids, texts))]
 
 

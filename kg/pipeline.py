@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .coref import link_titles, resolve_coref
+from .doc_ids import collision
 from .entities import EntityTable, abbreviations, mention_index, resolve_entities
 from .errors import ParseError
 from .gazetteer import Gazetteer, fold
@@ -137,12 +138,13 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"[:300] if text else type(exc).__name__
 
 
-def _parse_isolated(nlp: Any, chunk: Sequence[RawText], failures: list[Failure] | None) -> list[Document]:
-    """Parse a batch in one Stanza call; if that fails, each document alone, so one document that
+def _parse_isolated(nlp: Any, chunk: Sequence[RawText], failures: list[Failure] | None,
+                    on_piece: Any = None) -> list[Document]:
+    """Parse a batch together; if that fails, each document alone, so one document that
     breaks the parser costs only itself (reported in ``failures``; raised when that is None)."""
     from .nlp import parse_texts
     try:
-        return parse_texts(nlp, [t.text for t in chunk], [t.id for t in chunk])
+        return parse_texts(nlp, [t.text for t in chunk], [t.id for t in chunk], on_piece)
     except (KeyboardInterrupt, MemoryError):
         raise
     except Exception as exc:
@@ -151,7 +153,39 @@ def _parse_isolated(nlp: Any, chunk: Sequence[RawText], failures: list[Failure] 
         if len(chunk) == 1:
             failures.append(Failure(chunk[0].id, f"{chunk[0].id}: the parser failed ({_one_line(exc)})"))
             return []
-        return [d for t in chunk for d in _parse_isolated(nlp, [t], failures)]
+        return [d for t in chunk for d in _parse_isolated(nlp, [t], failures, on_piece)]
+
+
+def _reporter(progress: Any) -> Any:
+    """``progress`` called as ``(documents, sentences, chars=…)`` if it takes a ``chars`` keyword,
+    else as ``(documents, sentences)`` (the original protocol, kept for existing callbacks)."""
+    import inspect
+    if progress is None:
+        return None
+    try:
+        takes_chars = "chars" in inspect.signature(progress).parameters
+    except (TypeError, ValueError):
+        takes_chars = False
+    return progress if takes_chars else (lambda documents, sentences, chars=0: progress(documents, sentences))
+
+
+class _Pieces:
+    """Sentences and characters already reported for the batch being parsed, piece by piece, so the
+    batch's own report adds only the rest (the totals stay exact)."""
+
+    def __init__(self, report: Any) -> None:
+        self.report, self.sentences, self.chars = report, 0, 0
+
+    def __call__(self, chars: int, sentences: int) -> None:
+        self.sentences += sentences
+        self.chars += chars
+        self.report(0, sentences, chars=chars)
+
+    def finish(self, chunk: Sequence[RawText], parsed: Sequence[Document]) -> None:
+        sentences = sum(len(d.sentences) for d in parsed)
+        chars = sum(len(t.text) for t in chunk)
+        self.report(len(chunk), max(sentences - self.sentences, 0), chars=max(chars - self.chars, 0))
+        self.sentences = self.chars = 0
 
 
 def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, cache: Any = None,
@@ -160,21 +194,25 @@ def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, ca
     """Parse raw texts with the bundled (or given) Stanza pipeline, many documents per call.
 
     ``cache`` (a :class:`kg.cache.ParseCache`) serves unchanged texts without loading the models;
-    ``progress(documents, sentences)`` is called as batches finish; with a ``failures`` list, a
-    document the parser chokes on is reported there and the others go on. ``workers`` > 1 parses
-    in that many processes with the bundled pipeline (``nlp`` must then be None); ``engine="ray"``
-    parses on Ray actors instead (see :mod:`kg.ray_engine`).
+    ``progress(documents, sentences)`` is called as batches finish and, in this process, after each
+    piece of about :data:`kg.nlp.PIECE_CHARS` characters (``documents`` 0), so it moves inside one
+    long document; a callback with a ``chars`` keyword also gets the characters parsed. With a
+    ``failures`` list, a document the parser chokes on is reported there and the others go on.
+    ``workers`` > 1 parses in that many processes with the bundled pipeline (``nlp`` must then be
+    None); ``engine="ray"`` parses on Ray actors instead (see :mod:`kg.ray_engine`).
     """
     out: list[Document] = []
     todo: list[RawText] = []
+    report = _reporter(progress)
     for t in texts:
         hit = cache.get(t.id, t.text, t.source, t.meta) if cache is not None else None
         if hit is None:
             todo.append(t)
         else:
             out.append(hit)
-    if out and progress is not None:
-        progress(len(out), sum(len(d.sentences) for d in out))
+    if out and report is not None:
+        report(len(out), sum(len(d.sentences) for d in out), chars=sum(len(d.text) for d in out))
+    pieces = _Pieces(report) if report is not None else None
     if workers > 1:   # enough batches to keep every worker busy
         batch_size = max(1, min(batch_size, -(-len(todo) // workers)))
     chunks = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
@@ -190,7 +228,7 @@ def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, ca
         if chunks and nlp is None:
             from .nlp import load_pipeline
             nlp = load_pipeline()
-        results = ((chunk, _parse_isolated(nlp, chunk, failures), []) for chunk in chunks)
+        results = ((chunk, _parse_isolated(nlp, chunk, failures, pieces), []) for chunk in chunks)
     for chunk, parsed, failed in results:
         if failed and failures is None:
             raise ParseError(failed[0].reason)
@@ -203,8 +241,8 @@ def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, ca
             if cache is not None:
                 cache.put(doc)
             out.append(doc)
-        if progress is not None:
-            progress(len(chunk), sum(len(d.sentences) for d in parsed))
+        if pieces is not None:
+            pieces.finish(chunk, parsed)
     order = {t.id: n for n, t in enumerate(texts)}
     return sorted(out, key=lambda d: order[d.id])
 
@@ -269,13 +307,21 @@ class KnowledgeGraph:
 
 
 def _as_inputs(source: Any) -> tuple[list[RawText], list[Document], list[Failure]]:
-    """Paths go through :func:`collect_inputs` together (so equal file names get distinct ids);
-    plain strings are texts."""
+    """Paths go through :func:`collect_inputs` together (ids unique, collisions reported); plain
+    strings are texts with ids ``text-1``, ``text-2`` … (one taken by a file is a collision too)."""
     if isinstance(source, (str, os.PathLike)):
         source = [source]
     items = list(source)
     texts, parsed, failures = collect_inputs([str(i) for i in items if isinstance(i, Path)])
-    texts += [RawText(f"text-{n}", str(i), None) for n, i in enumerate(items, 1) if not isinstance(i, Path)]
+    taken = {t.id: t.source for t in texts} | {d.id: d.source for d in parsed}
+    for n, item in enumerate(items, 1):
+        if isinstance(item, Path):
+            continue
+        doc_id = f"text-{n}"
+        if doc_id in taken:
+            failures.append(Failure(doc_id, collision(f"text {n}", doc_id, str(taken[doc_id]), "rename that file")))
+        else:
+            texts.append(RawText(doc_id, str(item), None))
     return texts, parsed, failures
 
 

@@ -72,7 +72,7 @@ MALFORMED = {
     "end-before-start": ("# text = a\n" + _row(1, "a", misc="start_char=5|end_char=2") + "\n", 2,
                          "end_char=2 is before start_char=5"),
     "offset-past-the-document-limit": ("# text = a\n" + _row(1, "a", misc="start_char=999999999999|end_char=999999999999")
-                                       + "\n", 2, "start_char=999999999999 is past the limit of 1,000,000 characters"),
+                                       + "\n", 2, "start_char=999999999999 is past the limit of 200,000 characters"),
     "head-not-a-word": ("# text = a b\n" + _row(1, "a") + _row(2, "b", "7") + "\n", 3,
                         "head '7' is not a word of this sentence"),
     "head-superscript-digit": ("# text = a\n" + _row(1, "a", "\u00b2") + "\n", 2, "head '\u00b2' is not a word"),

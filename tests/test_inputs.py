@@ -153,6 +153,19 @@ def test_oversized_documents_fail_alone(tmp_path) -> None:
     assert len(collect_inputs([str(big)], max_chars=None)[0]) == 1
 
 
+def test_default_cap_holds_one_document_to_minutes(tmp_path):
+    """Issue 13, item 7: a document at the old default cap (1,000,000 characters) parsed for half an
+    hour on 2 cores; the default now refuses what would take more than minutes, with the way out."""
+    feature = tmp_path / "feature.txt"
+    feature.write_text("Sberbank mengembangkan GigaChat di Moskow. " * 1_100, encoding="utf-8")   # ~47k: a long article
+    dump = tmp_path / "dump.txt"
+    dump.write_text("Sberbank mengembangkan GigaChat di Moskow. " * 7_000, encoding="utf-8")      # ~300k: a scrape
+    texts, _, failures = collect_inputs([str(feature), str(dump)])
+    assert [t.id for t in texts] == ["feature"]
+    assert len(failures) == 1 and "over the limit of 200,000" in failures[0].reason
+    assert "--max-doc-chars" in failures[0].reason
+
+
 def test_no_document_is_lost_silently(tmp_path):
     """Regression: files c/berita-2.txt, c/a/berita.txt, c/b/berita.txt reported "3 document(s)" but
     the second "berita" also became "berita-2" and replaced a text; JSONL ids did the same.
