@@ -28,12 +28,12 @@ import pyoxigraph as ox
 
 from .errors import KgError
 from .namespaces import is_document_graph
+from .terminal import printable
 
 __all__ = ["PushError", "PushSummary", "auth_header", "push"]
 
 _DETAIL_BYTES = 300          # of an error body: enough to say why, too little to flood a terminal
 _URL_SAFE = "".join(chr(c) for c in range(0x21, 0x7F))   # quote() keeps printable ASCII, encodes the rest
-_BIDI = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 
 
 class PushError(KgError):
@@ -58,9 +58,7 @@ def _printable(text: str, limit: int = 200) -> str:
     Why: an endpoint controls these bytes; ESC/CSI sequences or bidi overrides quoted raw into our
     error line could retitle the terminal, clear it, or make the line read differently.
     """
-    kept = "".join(c if c.isspace() or not (ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or ord(c) in _BIDI)
-                   else "\ufffd" for c in text)
-    line = " ".join(kept.split())
+    line = printable(" ".join(text.split()))
     return line if len(line) <= limit else line[:limit] + "…"
 
 

@@ -12,13 +12,15 @@ import re
 
 __all__ = ["printable"]
 
-# C0 controls, DEL and C1 controls (U+0080-U+009F: 8-bit CSI/OSC on some terminals).
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 controls, DEL and C1 controls (U+0080-U+009F: 8-bit CSI/OSC on some terminals), and the
+# bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), which make a line read
+# differently from what it says ("Trojan Source").
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
 def printable(text: str, keep: str = "") -> str:
-    """``text`` with every C0/C1 control character (and DEL) replaced by a visible escape.
+    """``text`` with every C0/C1 control character, DEL and bidi override replaced by a visible escape.
 
     ``keep`` lists controls to leave as they are, e.g. ``"\\t\\n"`` where a tab or a line break
     is part of the format (CSV/TSV cells) rather than an attack. Pure: the same text in, the same out.
@@ -27,6 +29,6 @@ def printable(text: str, keep: str = "") -> str:
         ch = match.group()
         if ch in keep:
             return ch
-        return _NAMED.get(ch, f"\\x{ord(ch):02x}")
+        return _NAMED.get(ch, f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
 
     return _CONTROLS.sub(escape, text)
