@@ -116,16 +116,21 @@ def build(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
     docs = _parse_with_progress(texts, parsed, None if no_cache else cache or True, failures, workers,
                                 engine=engine, ray_address=ray_address)
     kg_ = KnowledgeGraph(extract(docs, onto, gaz, min_confidence=min_confidence), tuple(failures))
+    from .store import pause_for_test
+    pause_for_test("extracted")
     if output is not None:
         kg_.serialize(output)
     if html is not None:
         kg_.to_html(html)
+    pause_for_test("output")
     targets = [str(x) for x in (output, html) if x is not None]
     if store is not None:
         from .namespaces import graph_iri
+        from .inputs import Failure
         from .store import write_store
         summary = write_store(kg_.rdf, store, documents=[str(graph_iri(d.id)) for d in docs])
         targets.append(str(summary))
+        failures += [Failure(doc_id, reason) for doc_id, reason in summary.collisions]
     _say(f"{len(docs)} document(s), {len(kg_.entities)} entities, {kg_.fact_count} relations → "
          + ", ".join(targets))
     if failures:
@@ -147,30 +152,37 @@ def _limit_sentences(texts, max_chars: int) -> None:
 
 
 def _parse_with_progress(texts, parsed, cache, failures, workers: int = 1, **engine) -> list:
-    """Parse with a rich progress bar on stderr (documents, sentences/s, ETA) unless --quiet.
+    """Parse with a rich progress bar on stderr (characters, documents, sentences/s, ETA) unless --quiet.
 
+    The bar counts characters, and the parser reports every piece of about 10,000 characters, so
+    it moves inside one long document too (one at the --max-doc-chars limit takes minutes).
     ``cache``: a directory, True for the default one, or None for no cache.
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .pipeline import documents
     store = None
     if cache is not None:
         from .cache import ParseCache, default_cache_dir, models_fingerprint
         store = ParseCache(default_cache_dir() if cache is True else Path(cache), models_fingerprint())
-    total = sum(1 for t in texts if t.text.strip())
+    todo = [t for t in texts if t.text.strip()]
+    total = len(todo)
     if _state["quiet"] or not total:
         return documents(texts, parsed, cache=store, failures=failures, workers=workers, **engine)
     import time
-    start, counts = time.monotonic(), {"sentences": 0}
-    with Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), TextColumn("documents"),
-                  TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err, transient=True) as bar:
-        task = bar.add_task("parse", total=total, rate="")
+    start, counts = time.monotonic(), {"documents": 0, "sentences": 0}
+    with Progress(TextColumn("parsing"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                  TextColumn("{task.fields[done]}/%d documents" % total), TextColumn("{task.fields[sentences]} sentences"),
+                  TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err, transient=True,
+                  speed_estimate_period=600) as bar:    # pieces of a long document come ~20 s apart
+        task = bar.add_task("parse", total=sum(len(t.text) for t in todo), done=0, sentences=0, rate="")
 
-        def step(n_docs: int, n_sentences: int) -> None:
+        def step(n_docs: int, n_sentences: int, chars: int = 0) -> None:
+            counts["documents"] += n_docs
             counts["sentences"] += n_sentences
             rate = counts["sentences"] / max(time.monotonic() - start, 1e-6)
-            bar.update(task, advance=n_docs, rate=f"{rate:.0f} sentences/s")
+            bar.update(task, advance=chars, done=counts["documents"], sentences=counts["sentences"],
+                       rate=f"{rate:.0f} sentences/s", refresh=True)
 
         docs = documents(texts, parsed, cache=store, progress=step, failures=failures, workers=workers, **engine)
     took = time.monotonic() - start
@@ -209,7 +221,11 @@ def parse(inputs: List[str] = typer.Argument(..., help=".txt files, directories,
 def query(source: Path = typer.Argument(..., help="RDF file or store directory."),
           sparql: Optional[str] = typer.Argument(None, help="SPARQL query text."),
           file: Optional[Path] = typer.Option(None, "-f", "--file", help="Read the query from a .rq file."),
-          fmt: str = typer.Option("table", "--format", help="table, csv, tsv or json.")) -> None:
+          fmt: str = typer.Option("table", "--format", help="table, csv, tsv or json."),
+          timeout: float = typer.Option(300.0, "--timeout", min=0, metavar="SECONDS",
+                                        help="Stop evaluating after this long (0: no limit)."),
+          allow_service: bool = typer.Option(False, "--allow-service",
+                                             help="Allow SERVICE, which makes the query open network connections.")) -> None:
     """Run a SPARQL query (ontology prefixes pre-bound)."""
     from .query import format_result, read_query_file, run_query
     if (sparql is None) == (file is None):
@@ -218,14 +234,22 @@ def query(source: Path = typer.Argument(..., help="RDF file or store directory."
         _fail(f"unknown format '{fmt}'; use table, csv, tsv or json")
     text = read_query_file(file) if file is not None else sparql
     try:
-        result = run_query(source, text)
+        result = run_query(source, text, timeout=timeout or None, allow_service=allow_service)
+    except KeyboardInterrupt:               # typer would turn it into a silent exit: say so, exit 130
+        err.print("interrupted", markup=False)
+        raise _Exit(130) from None
     except KgError as exc:
         if file is not None and str(exc).startswith("invalid SPARQL"):
             _fail(f"{file}: {exc}")         # name the query file, as every other error names its input
         raise
-    sys.stdout.write(format_result(result, fmt))
-    if not format_result(result, fmt).endswith("\n"):
-        sys.stdout.write("\n")
+    out = format_result(result, fmt, terminal=sys.stdout.isatty())   # a terminal gets no control characters
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    if not len(result) and result.boolean is not True:
+        from .sparql_hints import untagged_label_hint
+        from .terminal import printable
+        hint = untagged_label_hint(text)
+        if hint is not None:
+            err.print(printable(hint), markup=False)
 
 
 @app.command()
@@ -247,19 +271,24 @@ def viz(source: Path = typer.Argument(..., help="RDF file or store directory."),
 def serve(source: Path = typer.Argument(..., help="Store directory or RDF file."),
           host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
           port: int = typer.Option(7878, "--port", help="TCP port."),
-          writable: bool = typer.Option(False, "--writable", help="Accept SPARQL updates (store directories only).")
+          writable: bool = typer.Option(False, "--writable", help="Accept SPARQL updates (store directories only)."),
+          timeout_s: int = typer.Option(60, "--timeout-s", min=1, help="Stop a query that runs longer (seconds)."),
+          allow_service: bool = typer.Option(False, "--allow-service", help="Let queries use SERVICE, which makes "
+                                             "the server fetch other URLs (refused by default).")
           ) -> None:
     """Serve a SPARQL 1.1 endpoint (the Oxigraph server) at http://HOST:PORT/query until Ctrl-C."""
     from .serve import serve as run_server
+    from .serve_proxy import is_loopback
 
     def ready(plan) -> None:
         mode = "read-write" if plan.writable else "read-only"
-        err.print(f"SPARQL endpoint ({mode}): {plan.url} (updates: {plan.url[:-5]}update) · Ctrl-C stops it",
-                  markup=False)
-        if host not in ("127.0.0.1", "localhost", "::1"):
+        writes = f" (updates: {plan.update_url}, Graph Store: {plan.store_url})" if plan.writable else ""
+        err.print(f"SPARQL endpoint ({mode}): {plan.url}{writes} · Ctrl-C stops it", markup=False)
+        if not is_loopback(host):
             err.print(f"warning: listening on {host}, reachable beyond this machine", markup=False)
 
-    run_server(source, host=host, port=port, writable=writable, on_ready=ready)
+    run_server(source, host=host, port=port, writable=writable, on_ready=ready, timeout_s=timeout_s,
+               allow_service=allow_service)
     _say("server stopped")
 
 
@@ -306,11 +335,13 @@ def evaluate(gold: Path = typer.Argument(..., help="Gold annotations (.jsonl; fo
 def push(source: Path = typer.Argument(..., help="Store directory or RDF file (.trig/.nq keep one graph per document)."),
          endpoint: str = typer.Option(..., "--endpoint", help="Graph Store Protocol URL, e.g. http://host:7878/store "
                                       "(Oxigraph), http://host:3030/ds/data (Fuseki)."),
-         graph: Optional[str] = typer.Option(None, "--graph", help="Put everything into this one graph instead.")
+         graph: Optional[str] = typer.Option(None, "--graph", help="Put everything into this one graph instead."),
+         timeout: float = typer.Option(120.0, "--timeout", help="Seconds allowed for each graph's whole "
+                                       "exchange with the store (connect, send, answer).")
          ) -> None:
     """Load a build into an existing triple store (credentials from JALIN_ENDPOINT_* variables)."""
     from .push import push as run_push
-    _say(str(run_push(source, endpoint, graph)))
+    _say(str(run_push(source, endpoint, graph, timeout=timeout)))
 
 
 @models_app.command("info")
@@ -335,7 +366,12 @@ def models_download(resources_dir: Optional[Path] = typer.Option(None, "--dir", 
 def main(argv: Optional[List[str]] = None) -> None:
     """Entry point: map errors to one line and an exit code."""
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)
+        # typer turns Ctrl-C into click's Exit(130), which standalone_mode=False *returns*.
+        if isinstance(code, int) and code:
+            if code == 130:
+                err.print("interrupted", markup=False)
+            sys.exit(code)
     except _Exit as exc:
         sys.exit(exc.code)
     except KgError as exc:

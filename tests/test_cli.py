@@ -110,3 +110,47 @@ def test_models_info_lists_every_processor(cli):
     assert p.returncode == 0
     for proc in ("tokenize", "mwt", "pos", "lemma", "depparse", "ner"):
         assert proc in p.stdout
+
+
+def test_progress_moves_inside_one_long_document(seed_path, tmp_path):
+    """A long document is parsed in pieces of about 10,000 characters and the bar moves after each,
+    so a 1 MB document (many minutes) shows progress before it is done. The bar draws only on a
+    terminal; rich's TTY_COMPATIBLE/TTY_INTERACTIVE make it draw into this pipe."""
+    import os
+    import re
+
+    from kg.nlp import PIECE_CHARS
+    seed = seed_path.read_text(encoding="utf-8")
+    long = tmp_path / "long.txt"
+    long.write_text("\n".join([seed] * (2 * PIECE_CHARS // len(seed) + 1)), encoding="utf-8")
+    env = {**os.environ, "TTY_COMPATIBLE": "1", "TTY_INTERACTIVE": "1", "NO_COLOR": "1", "COLUMNS": "200"}
+    p = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(long), "-o", str(tmp_path / "g.ttl"), "--no-cache"],
+                       capture_output=True, text=True, env=env, timeout=900)
+    assert p.returncode == 0, p.stderr
+    frames = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "\n", p.stderr).replace("\r", "\n").splitlines()
+    inside = {int(m.group(1)) for m in (re.search(r"0/1 documents (\d+) sentences", f) for f in frames) if m}
+    assert len(inside - {0}) >= 2, f"the bar did not move inside the document: {sorted(inside)}"
+    assert "parsed 1 document(s)" in p.stderr
+
+
+def test_ctrl_c_exits_130_with_a_message(fixtures, tmp_path):
+    """Ctrl-C used to end any command with exit 0 and no word (typer returns click's Exit(130)
+    under standalone_mode=False, and main() dropped it). The build is stopped at a known point by
+    the test hook, not after a guessed time."""
+    import os
+    import signal
+    env = dict(os.environ, JALIN_TEST_PAUSE_AT="extracted")
+    doc = fixtures / "constructions" / "title_active.conllu"
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(doc), "-o", str(tmp_path / "g.ttl")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        for line in proc.stderr:
+            if "paused at extracted" in line:
+                break
+        proc.send_signal(signal.SIGINT)
+        rest = proc.stderr.read()
+        assert proc.wait(timeout=60) == 130
+    finally:
+        proc.kill()
+    assert "interrupted" in rest and "Traceback" not in rest
+    assert not (tmp_path / "g.ttl").exists()
