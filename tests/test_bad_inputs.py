@@ -55,7 +55,7 @@ class Run:
 
 
 def jalin(*args: str, cache: Path, stdin: bytes | None = None, fsize: int | None = None,
-          timeout: float = 120) -> Run:
+          timeout: float = 120, env: dict[str, str] | None = None) -> Run:
     """Run the real entry point in a subprocess, bytes in and out (stderr must not trip the harness).
 
     ``fsize`` simulates a full disk: RLIMIT_FSIZE caps every file the process writes, and with
@@ -68,7 +68,7 @@ def jalin(*args: str, cache: Path, stdin: bytes | None = None, fsize: int | None
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
-    env = {**os.environ, "JALIN_CACHE_DIR": str(cache), "COLUMNS": "200"}
+    env = {**os.environ, "JALIN_CACHE_DIR": str(cache), "COLUMNS": "200", **(env or {})}
     start = time.monotonic()
     p = subprocess.run([sys.executable, "-m", "kg.cli", *args], input=stdin if stdin is not None else b"",
                        capture_output=True, cwd=ROOT, env=env, timeout=timeout, check=False,
@@ -208,6 +208,7 @@ class Case:
     fsize: int | None = None
     lines: int = 1                               # error lines expected (one per failed input)
     unparsed: bool = False
+    env: dict[str, str] = field(default_factory=dict)   # extra environment (e.g. credentials)
 
 
 def _p(d: Path, name: str) -> str:
@@ -316,7 +317,7 @@ CASES = [
                       files={"binary.txt": BINARY}, outputs=("out.conllu",)),
                  id="parse-binary-input-exit1-no-output"),
     # ---- query
-    pytest.param(Case(lambda d: ["query", _p(d, "ok.nt"), "SELEKT nonsense"], 1, ("invalid SPARQL", "1:"),
+    pytest.param(Case(lambda d: ["query", _p(d, "ok.nt"), "SELEKT nonsense"], 1, ("invalid SPARQL", "line 1, column"),
                       files={"ok.nt": GOOD_NT}), id="query-invalid-sparql-exit1"),
     pytest.param(Case(lambda d: ["query", _p(d, "ok.nt"), "-f", _p(d, "bad.rq")], 1, ("bad.rq", "invalid SPARQL"),
                       files={"ok.nt": GOOD_NT, "bad.rq": "SELECT ?x WHERE { ?x ?y }"}),
@@ -338,6 +339,30 @@ CASES = [
                       files={"ok.nt": GOOD_NT}), id="query-unknown-result-format-exit1"),
     pytest.param(Case(lambda d: ["query", _p(d, "ok.nt"), "-f", _p(d, "empty.rq")], 1, ("empty.rq", "empty"),
                       files={"ok.nt": GOOD_NT, "empty.rq": "  \n"}), id="query-empty-query-file-exit1"),
+    # ---- query: the outside attack run (issue 13): crashes, outbound requests, unreadable errors
+    pytest.param(Case(lambda d: ["query", _p(d, "ok.nt"), "SELECT * WHERE " + "{ " * 3000 + "}" * 3000], 1,
+                      ("nested", "64"), files={"ok.nt": GOOD_NT}), id="query-deeply-nested-exit1-not-segfault"),
+    pytest.param(Case(lambda d: ["query", _p(d, "ok.nt"), "ASK { FILTER(" + "1+" * 30000 + "1) }"], 1,
+                      ("too complex", "IN (…)"), files={"ok.nt": GOOD_NT}), id="query-operator-chain-exit1-not-segfault"),
+    pytest.param(Case(lambda d: ["query", _p(d, "ok.nt"), "-f", _p(d, "huge.rq")], 1, ("huge.rq",),
+                      files={"ok.nt": GOOD_NT, "huge.rq": "# " + "x" * 900_000 + "\nASK {}"}),
+                 id="query-huge-query-file-exit1"),
+    pytest.param(Case(lambda d: ["query", _p(d, "ok.nt"),
+                                 f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{free_port()}/x> {{ ?s ?p ?o }} }}"], 1,
+                      ("SERVICE", "--allow-service"), files={"ok.nt": GOOD_NT}), id="query-service-refused-exit1"),
+    pytest.param(Case(lambda d: ["query", _p(d, "ok.nt"), "SELECT ?x WHERE {\n  ?x ?y ?z .\n  FILTER(?x = ) }"], 1,
+                      ("invalid SPARQL at line 3",), files={"ok.nt": GOOD_NT}), id="query-syntax-error-line-column-exit1"),
+    pytest.param(Case(lambda d: ["query", _p(d, "store"), "ASK {}"], 1, ("store", "not a readable Oxigraph store"),
+                      files={"store/CURRENT": "garbage\n"}), id="query-store-with-bogus-current-exit1"),
+    pytest.param(Case(lambda d: ["build", _p(d, "empty.txt"), "--store", _p(d, "store")], 1,
+                      ("store", "not a readable Oxigraph store"), files={"empty.txt": b"", "store/CURRENT": ""}),
+                 id="build-store-with-empty-current-exit1"),
+    pytest.param(Case(lambda d: ["push", _p(d, "ok.nt"), "--endpoint", "http://127.0.0.1:1/store", "--graph",
+                                 "http://example.org/g"], 1, ("JALIN_ENDPOINT_TOKEN", "control character"),
+                      files={"ok.nt": GOOD_NT}, env={"JALIN_ENDPOINT_TOKEN": "abc\r\nX-Injected: 1"}),
+                 id="push-token-with-crlf-exit1"),
+    pytest.param(Case(lambda d: ["push", _p(d, "ok.nt"), "--endpoint", "http://exa mple.org/store"], 1,
+                      ("space",), files={"ok.nt": GOOD_NT}), id="push-url-with-space-exit1"),
     # ---- viz
     pytest.param(Case(lambda d: ["viz", _p(d, "ok.nt"), "-o", _p(d, "view.txt")], 1, ("view.txt", ".html"),
                       files={"ok.nt": GOOD_NT}, outputs=("view.txt",)), id="viz-output-not-html-exit1"),
@@ -402,13 +427,15 @@ CASES = [
 def test_bad_input(case: Case, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     d = tmp_path
     for name, content in case.files.items():
+        (d / name).parent.mkdir(parents=True, exist_ok=True)
         (d / name).write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     held = case.setup(d) if case.setup else None
     try:
         args = case.args(d)
         before = {o: (d / o).read_bytes() if (d / o).exists() else None for o in case.outputs}
         assert all((before[o] is not None) == (o in case.existing) for o in case.outputs)
-        run = jalin(*args, cache=tmp_path_factory.mktemp("cache"), stdin=case.stdin, fsize=case.fsize, timeout=90)
+        run = jalin(*args, cache=tmp_path_factory.mktemp("cache"), stdin=case.stdin, fsize=case.fsize, timeout=90,
+                    env=case.env)
     finally:
         if isinstance(held, socket.socket):
             held.close()

@@ -84,10 +84,13 @@ STAGES = {"extracted": (False, 0), "output": (True, 0), "store:1": (True, 1), "s
 def test_sigkill_leaves_store_and_output_whole(versions, tmp_path, stage) -> None:
     old, new, counts = versions
     store, out = tmp_path / "store", tmp_path / "g.trig"
-    _run("build", str(old), "--store", str(store), "-o", str(out), "-q")
+    corpus = tmp_path / "corpus.conllu"                 # one corpus file, edited between the builds
+    corpus.write_bytes(old.read_bytes())
+    _run("build", str(corpus), "--store", str(store), "-o", str(out), "-q")
     before = out.read_bytes()
 
-    _kill_at(stage, "build", str(new), "--store", str(store), "-o", str(out), "-q")
+    corpus.write_bytes(new.read_bytes())
+    _kill_at(stage, "build", str(corpus), "--store", str(store), "-o", str(out), "-q")
 
     # the output file is the old one or a complete new one, never a prefix
     new_output, new_graphs = STAGES[stage]
@@ -107,7 +110,7 @@ def test_sigkill_leaves_store_and_output_whole(versions, tmp_path, stage) -> Non
     assert fresh == new_graphs
 
     # the next run completes and gives exactly the new version
-    _run("build", str(new), "--store", str(store), "-o", str(out), "-q")
+    _run("build", str(corpus), "--store", str(store), "-o", str(out), "-q")
     assert dict(run_query(store, HASHES).rows) == counts["new_hash"]
     assert {g: int(n) for g, n in run_query(store, PER_GRAPH).rows if "document" in g} == \
         counts["new"]
