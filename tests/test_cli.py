@@ -139,10 +139,15 @@ def test_ctrl_c_exits_130_with_a_message(fixtures, tmp_path):
     the test hook, not after a guessed time."""
     import os
     import signal
+    import threading
     env = dict(os.environ, JALIN_TEST_PAUSE_AT="extracted")
     doc = fixtures / "constructions" / "title_active.conllu"
+    # A shell's background job (CI under `nohup … &`) inherits SIGINT ignored: restore what a terminal gives.
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(doc), "-o", str(tmp_path / "g.ttl")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    watchdog = threading.Timer(120, proc.kill)      # never hang the suite
+    watchdog.start()
     try:
         for line in proc.stderr:
             if "paused at extracted" in line:
@@ -151,6 +156,7 @@ def test_ctrl_c_exits_130_with_a_message(fixtures, tmp_path):
         rest = proc.stderr.read()
         assert proc.wait(timeout=60) == 130
     finally:
+        watchdog.cancel()
         proc.kill()
     assert "interrupted" in rest and "Traceback" not in rest
     assert not (tmp_path / "g.ttl").exists()

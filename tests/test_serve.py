@@ -28,8 +28,11 @@ class Server:
 
     def __init__(self, *args: str) -> None:
         self.port = free_port()
+        # SIGINT as a terminal gives it: a shell's background job (CI under `nohup … &`) inherits it
+        # ignored, and `jalin serve` rightly keeps an ignored SIGINT ignored.
         self.proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", *args, "--port", str(self.port)],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.banner = self.proc.stderr.readline()          # blocks until ready or exit
         self.url = f"http://127.0.0.1:{self.port}"
 
