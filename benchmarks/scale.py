@@ -5,10 +5,10 @@ Corpus: the GSD dev sentences (``# text`` lines) grouped into documents of 8 con
 sentences, the group boundaries shifted each round so repeated rounds are mostly different texts;
 written as .txt files into a temp dir. Measurements (names for ``--skip``):
 
-  throughput  raw Stanza (``bulk_process`` over exactly the paragraphs ``kg.nlp.parse_texts`` makes,
-              32 documents per call as ``kg.pipeline.parse``) vs Jalin in-process (read the files,
-              ``documents`` + ``extract`` + ``KnowledgeGraph.serialize`` to TriG) with the same
-              pipeline already loaded: sentences/s and their ratio.
+  throughput  raw Stanza (``bulk_process`` over exactly the paragraphs ``kg.parsing.parse_texts`` makes,
+              32 documents per call as ``kg.engines.parse``) vs Jalin in-process (``kg.build`` on the
+              folder, then ``KnowledgeGraph.serialize`` to TriG) with the same pipeline already
+              loaded: sentences/s and their ratio.
   build       ``jalin build DIR -o out.trig --no-cache -q --workers 1`` as a subprocess (wall time,
               model load included), and a model-load-only subprocess, for the subtraction.
   workers     the same build with ``--workers 2``: speed-up over ``--workers 1`` (each worker
@@ -27,22 +27,21 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from scale_support import (PER_DOC, Run, build, gold_sentences, jalin_cmd, log, make_corpus, same_graph,
+                           write_corpus)
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "## Corpus scale (issue: batch, workers, cache)"
 GSD_DEV = "UD_Indonesian-GSD/id_gsd-ud-dev.conllu"
-PER_DOC = 8
-BATCH = 32                  # documents per Stanza call, as kg.pipeline.parse
-SEED = 7
+BATCH = 32                  # documents per Stanza call, as kg.engines.parse
 NAMES = ("throughput", "build", "workers", "memory", "cache", "startup")
 LOAD_ONLY = "from kg.nlp import load_pipeline; load_pipeline()"
 # Runs the CLI like the console script, then reports which heavy modules the process imported.
@@ -56,97 +55,13 @@ ex:c ex:name "Jalin" .
 """
 
 
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-# ---------------------------------------------------------------- corpus
-
-def gold_sentences(conllu: Path) -> list[str]:
-    return [line.split("=", 1)[1].strip() for line in conllu.read_text(encoding="utf-8").splitlines()
-            if line.startswith("# text =")]
-
-
-def make_corpus(sents: list[str], n: int, seed: int = SEED) -> list[str]:
-    """Documents of PER_DOC consecutive sentences, shuffled per round, exactly ``n`` sentences in all."""
-    rng = random.Random(seed)
-    docs: list[str] = []
-    total, rnd = 0, 0
-    while total < n:
-        shift = (rnd * 3) % PER_DOC               # other group boundaries each round: other texts
-        rotated = sents[shift:] + sents[:shift]
-        groups = [rotated[i:i + PER_DOC] for i in range(0, len(rotated), PER_DOC)]
-        rng.shuffle(groups)
-        for g in groups:
-            g = g[:n - total]
-            if not g:
-                break
-            docs.append(" ".join(g) + "\n")
-            total += len(g)
-        rnd += 1
-    return docs
-
-
-def write_corpus(docs: list[str], where: Path) -> Path:
-    where.mkdir(parents=True)
-    for i, text in enumerate(docs, 1):
-        (where / f"doc-{i:05d}.txt").write_text(text, encoding="utf-8")
-    return where
-
-
-# ---------------------------------------------------------------- subprocesses
-
-def jalin_cmd() -> list[str]:
-    script = Path(sys.executable).with_name("jalin")
-    return [str(script)] if script.is_file() else [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main())"]
-
-
-class Run:
-    """One finished subprocess: wall seconds, peak RSS (MB, largest single process), exit code, stderr."""
-
-    def __init__(self, cmd: list[str], cwd: Path) -> None:
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as errf:
-            start = time.perf_counter()
-            proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errf)
-            _, status, usage = os.wait4(proc.pid, 0)
-            self.wall = time.perf_counter() - start
-            proc.returncode = self.rc = os.waitstatus_to_exitcode(status)
-            errf.seek(0)
-            self.stderr = errf.read()
-        self.peak_mb = usage.ru_maxrss / 1024      # KiB on Linux; wait4 covers the child and its waited-for children
-        self.cmd = cmd
-        if self.rc != 0:
-            log(f"!!! exit {self.rc}: {' '.join(cmd)}\n{self.stderr[-2000:]}")
-
-    @property
-    def ok(self) -> bool:
-        return self.rc == 0
-
-
-def build(corpus: Path, out: Path, *extra: str) -> Run:
-    run = Run([*jalin_cmd(), "build", str(corpus), "-o", str(out), "-q", *extra], corpus.parent)
-    log(f"jalin build {' '.join(extra)}: {run.wall:.1f} s, peak RSS {run.peak_mb:,.0f} MB, exit {run.rc}")
-    return run
-
-
-def same_graph(a: Path, b: Path) -> str:
-    """'same' when both files hold the same quads (bytes, else quad sets), else what differs."""
-    if not (a.is_file() and b.is_file()):
-        return "missing output"
-    if a.read_bytes() == b.read_bytes():
-        return "same"
-    import pyoxigraph as ox
-    qa, qb = ({str(q) for q in ox.parse(path=str(p), format=ox.RdfFormat.TRIG)} for p in (a, b))
-    return "same quads" if qa == qb else f"DIFFERENT ({len(qa - qb)} vs {len(qb - qa)} quads only in one)"
-
-
 # ---------------------------------------------------------------- in-process measurements
 
 def raw_stanza(nlp, texts: list[str]) -> tuple[float, int]:
     """Seconds and Stanza sentences for bulk_process over Jalin's paragraphs, BATCH documents per call."""
     import stanza
 
-    from kg.nlp import paragraphs
+    from kg.parsing import paragraphs
     start = time.perf_counter()
     n_out = 0
     for i in range(0, len(texts), BATCH):
@@ -157,25 +72,27 @@ def raw_stanza(nlp, texts: list[str]) -> tuple[float, int]:
 
 
 def jalin_in_process(nlp, corpus: Path, out: Path) -> dict:
-    """Read + parse + extract + serialize with a loaded pipeline, timed by stage."""
-    from kg.gazetteer import Gazetteer
-    from kg.inputs import collect_inputs
-    from kg.ontology import load_ontology
-    from kg.pipeline import KnowledgeGraph, documents, extract
+    """``kg.build`` (read + parse + extract) with a loaded pipeline, then serialize; timed by stage
+    through the build's progress reports (inputs read, parsing over)."""
+    import kg
+    from kg.options import BuildProgress
 
+    class Stages(BuildProgress):
+        def collected(self, texts, parsed, failures) -> None:
+            self.read = time.perf_counter()
+
+        def parsed(self) -> None:
+            self.parse = time.perf_counter()
+
+    at = Stages()
     t0 = time.perf_counter()
-    onto, gaz = load_ontology(()), Gazetteer.load(())
-    texts, parsed, failures = collect_inputs([str(corpus)])
-    t1 = time.perf_counter()
-    docs = documents(texts, parsed, nlp, failures=failures)
-    t2 = time.perf_counter()
-    kg_ = KnowledgeGraph(extract(docs, onto, gaz), tuple(failures))
+    kg_ = kg.build(corpus, progress=at, nlp=nlp)
     t3 = time.perf_counter()
     kg_.serialize(out)
     t4 = time.perf_counter()
-    return {"total": t4 - t0, "read": t1 - t0, "parse": t2 - t1, "extract": t3 - t2, "serialize": t4 - t3,
-            "sentences": sum(len(d.sentences) for d in docs), "failures": len(failures),
-            "entities": len(kg_.entities), "relations": len(kg_.relations)}
+    return {"total": t4 - t0, "read": at.read - t0, "parse": at.parse - at.read, "extract": t3 - at.parse,
+            "serialize": t4 - t3, "sentences": sum(len(d.sentences) for d in kg_.extraction.documents),
+            "failures": len(kg_.failures), "entities": len(kg_.entities), "relations": len(kg_.relations)}
 
 
 # ---------------------------------------------------------------- report helpers

@@ -16,12 +16,16 @@ from .errors import (
     OntologyError,
     OutputError,
     ParseError,
+    PushError,
     QueryError,
+    ServeError,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BuildOptions",
+    "BuildProgress",
     "Extraction",
     "InputError",
     "KgError",
@@ -30,18 +34,24 @@ __all__ = [
     "OntologyError",
     "OutputError",
     "ParseError",
+    "ParseOptions",
+    "PushError",
     "QueryError",
+    "ServeError",
     "__version__",
     "build",
     "extract",
     "nlp",
 ]
 
-_LAZY = {"build": "pipeline", "extract": "pipeline", "KnowledgeGraph": "pipeline", "Extraction": "pipeline"}
+_LAZY = {"build": "api", "KnowledgeGraph": "api", "extract": "extraction", "Extraction": "extraction",
+         "BuildOptions": "options", "BuildProgress": "options", "ParseOptions": "options"}
 
 if TYPE_CHECKING:  # pragma: no cover
     from . import nlp
-    from .pipeline import Extraction, KnowledgeGraph, build, extract
+    from .api import KnowledgeGraph, build
+    from .extraction import Extraction, extract
+    from .options import BuildOptions, BuildProgress, ParseOptions
 
 
 def __getattr__(name: str) -> Any:

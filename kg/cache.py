@@ -3,8 +3,10 @@
 Why: parsing is ~90% of a build's time (benchmarks/RESULTS.md). A researcher who adds ten articles
 to a corpus of ten thousand must not wait for the ten thousand again. The key is a hash of the
 document text *and* of the models that parsed it, so a new model (or Jalin version) never serves an
-old parse. Entries are JSON of :class:`~kg.types.Document` (exact, unlike a CoNLL-U round trip,
-which loses the spacing between sentences), written atomically; a damaged entry is a miss.
+old parse; so are the :class:`~kg.options.ParseOptions`, passed in, never read from the environment.
+Entries are JSON of :class:`~kg.types.Document` (exact, unlike a CoNLL-U round trip, which loses the
+spacing between sentences) and of the cut the parse made, if any (its warning is repeated on a hit),
+written atomically; a damaged entry is a miss.
 """
 
 from __future__ import annotations
@@ -14,14 +16,19 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import OutputError
-from .io import atomic_write
+from .files import atomic_write
+from .parsing import Cut
 from .types import Document, Sentence, Word
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .options import ParseOptions
 
 __all__ = ["ParseCache", "decode_sentences", "default_cache_dir", "encode_sentences", "models_fingerprint"]
 
-_FORMAT = 1   # bump when the entry layout changes
+_FORMAT = 2   # bump when the entry layout changes (2: the cut a parse made)
 
 
 def default_cache_dir() -> Path:
@@ -32,12 +39,19 @@ def default_cache_dir() -> Path:
     return Path(base) / "jalin" / "parses"
 
 
-def models_fingerprint(resources_dir: str | os.PathLike[str] | None = None) -> str:
-    """Which models a default pipeline loads (path and size of each file) and Jalin's version."""
+def models_fingerprint(resources_dir: str | os.PathLike[str] | None = None,
+                       options: ParseOptions | None = None) -> str:
+    """Which models a default pipeline loads (path and size of each file), what else changes the
+    parse (``options``, default :class:`~kg.options.ParseOptions`) and Jalin's version.
+    ``resources_dir`` (default: ``options.resources_dir``) is where official models are looked for."""
     from . import __version__
-    from .nlp import max_run, model_sources
+    from .nlp import model_sources
+    from .options import ParseOptions
 
-    parts = [f"jalin {__version__}", f"format {_FORMAT}", f"max run {max_run()}"]   # the cap changes the parse
+    options = options or ParseOptions()
+    if resources_dir is None:
+        resources_dir = options.resources_dir
+    parts = [f"jalin {__version__}", f"format {_FORMAT}", f"max run {options.max_sentence_chars}"]
     for s in model_sources(resources_dir=resources_dir):
         path = Path(s.path)
         size = path.stat().st_size if path.is_file() else -1
@@ -53,17 +67,23 @@ def _sentence(s: Sentence) -> dict:
     return {"i": s.index, "t": s.text, "s": s.start_char, "e": s.end_char, "w": [_word(w) for w in s.words]}
 
 
-def encode_sentences(doc: Document) -> str:
-    """A document's parse as compact JSON (cache entries, and parses shipped back from Ray actors)."""
-    return json.dumps({"sentences": [_sentence(s) for s in doc.sentences]}, ensure_ascii=False,
-                      separators=(",", ":"))
+def encode_sentences(doc: Document, cut: Cut | None = None) -> str:
+    """A document's parse, and the cut it made, as compact JSON (cache entries, parses shipped back
+    from Ray actors)."""
+    data: dict = {"sentences": [_sentence(s) for s in doc.sentences]}
+    if cut is not None:
+        data["cut"] = [cut.times, cut.max_chars]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def decode_sentences(data: str) -> tuple[Sentence, ...]:
-    """The inverse of :func:`encode_sentences`; ValueError/KeyError/TypeError on damaged data."""
-    return tuple(Sentence(index=s["i"], text=s["t"], start_char=s["s"], end_char=s["e"],
-                          words=tuple(Word(*w) for w in s["w"]))
-                 for s in json.loads(data)["sentences"])
+def decode_sentences(data: str, doc_id: str = "") -> tuple[tuple[Sentence, ...], Cut | None]:
+    """The inverse of :func:`encode_sentences` (the cut named ``doc_id``); ValueError, KeyError,
+    TypeError or AttributeError on damaged data."""
+    obj = json.loads(data)
+    sentences = tuple(Sentence(index=s["i"], text=s["t"], start_char=s["s"], end_char=s["e"],
+                               words=tuple(Word(*w) for w in s["w"])) for s in obj["sentences"])
+    cut = obj.get("cut")
+    return sentences, None if cut is None else Cut(doc_id, *(int(n) for n in cut))
 
 
 @dataclass(frozen=True)
@@ -78,21 +98,23 @@ class ParseCache:
         return self.root / self.fingerprint / digest[:2] / f"{digest}.json"
 
     def get(self, doc_id: str, text: str, source: str | None = None,
-            meta: tuple[tuple[str, str], ...] = ()) -> Document | None:
-        """The cached parse of ``text`` as a document with this id, source and metadata; or None."""
-        path = self._path(text)
+            meta: tuple[tuple[str, str], ...] = (), cuts: list[Cut] | None = None) -> Document | None:
+        """The cached parse of ``text`` as a document with this id, source and metadata; or None.
+        ``cuts`` gets the cut that parse made, if it made one."""
         try:
-            sentences = decode_sentences(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, KeyError, TypeError):
+            sentences, cut = decode_sentences(self._path(text).read_text(encoding="utf-8"), doc_id)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
+        if cut is not None and cuts is not None:
+            cuts.append(cut)
         return Document(doc_id, text, sentences, source, meta)
 
-    def put(self, doc: Document) -> None:
-        """Store a parse; a cache that cannot be written is skipped, never fatal."""
+    def put(self, doc: Document, cut: Cut | None = None) -> None:
+        """Store a parse (and the cut it made); a cache that cannot be written is skipped, never fatal."""
         path = self._path(doc.text)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with atomic_write(path) as fh:
-                fh.write(encode_sentences(doc))
+                fh.write(encode_sentences(doc, cut))
         except (OSError, OutputError):
             pass

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .features import pair_features
 from .gazetteer import fold
 from .ontology import Ontology
-from .patterns import RULES, SentenceContext
+from .patterns import SentenceContext, run_rules
 from .types import Document, Sentence
 
 __all__ = ["PairCandidate", "RuleHit", "document_candidates", "nested_candidates", "per_sentence", "rule_hits",
@@ -69,11 +69,10 @@ def sentence_spans(entity_at: Mapping[int, str]) -> dict[str, list[tuple[int, in
 def rule_hits(ctx: SentenceContext) -> dict[tuple[str, str], list[RuleHit]]:
     """(subject, object) → what the hand-written rules proposed for it in this sentence."""
     out: dict[tuple[str, str], list[RuleHit]] = {}
-    for rid, rule in RULES.items():
-        for c in rule(ctx):
-            out.setdefault((c.subject, c.object), []).append(RuleHit(c.predicate, c.confidence, rid))
-            if ctx.onto.properties[c.predicate].symmetric:
-                out.setdefault((c.object, c.subject), []).append(RuleHit(c.predicate, c.confidence, rid))
+    for c in run_rules(ctx):
+        out.setdefault((c.subject, c.object), []).append(RuleHit(c.predicate, c.confidence, c.rule))
+        if ctx.onto.properties[c.predicate].symmetric:
+            out.setdefault((c.object, c.subject), []).append(RuleHit(c.predicate, c.confidence, c.rule))
     return out
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
-from .io import atomic_write, read_text_file
+from .files import atomic_write, read_text_file
 from .types import Document, Sentence, Word
 
 __all__ = ["MAX_DOC_CHARS", "parse_conllu", "read_conllu", "generate_conllu", "write_conllu"]

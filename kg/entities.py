@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .gazetteer import Gazetteer, fold
-from .types import CLASSES, Entity, Mention
+from .ontology import load_ontology
+from .types import Entity, Mention
 
 __all__ = ["EntityTable", "abbreviations", "resolve_entities"]
-
-_CLASS_ORDER = {c: i for i, c in enumerate(CLASSES)}
 
 
 @dataclass
@@ -60,9 +59,13 @@ def abbreviations(text: str, mentions: Sequence[Mention]) -> list[tuple[Mention,
 
 
 def resolve_entities(mentions_by_doc: Sequence[tuple[str, Sequence[Mention]]], gaz: Gazetteer,
-                     same: Sequence[tuple[str, Mention, Mention]] = ()) -> EntityTable:
+                     same: Sequence[tuple[str, Mention, Mention]] = (),
+                     classes: Sequence[str] | None = None) -> EntityTable:
     """Group mentions into entities within and across documents; ``same`` holds (doc id, name,
-    abbreviation) pairs known to denote one entity (see :func:`abbreviations`)."""
+    abbreviation) pairs known to denote one entity (see :func:`abbreviations`). An entity takes the
+    class most of its mentions give (gazetteer ones count thrice); a tie goes to the class earlier
+    in ``classes``, the ontology's priority order (default: the bundled ontology's)."""
+    order = {c: i for i, c in enumerate(load_ontology().classes if classes is None else classes)}
     groups: dict[str, dict] = {}          # folded canonical name → group
     assign: dict[tuple[str, int, int], str] = {}
     for doc_id, mentions in mentions_by_doc:
@@ -92,7 +95,7 @@ def resolve_entities(mentions_by_doc: Sequence[tuple[str, Sequence[Mention]]], g
     _merge_np_variants(groups, assign)
     table = EntityTable()
     for key, g in groups.items():
-        cls = max(g["classes"].items(), key=lambda kv: (kv[1], -_CLASS_ORDER.get(kv[0], 9)))[0]
+        cls = max(g["classes"].items(), key=lambda kv: (kv[1], -order.get(kv[0], len(order))))[0]
         name = max(g["names"].items(), key=lambda kv: (g["gaz"] or len(kv[0].split()), kv[1], kv[0]))[0] \
             if not g["gaz"] else next(iter(g["names"]))
         if g["gaz"]:

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from .errors import InputError
 from .gazetteer import fold
-from .io import read_text_file
-from .types import CLASSES, Entity, Relation
+from .files import read_text_file
+from .ontology import load_ontology
+from .types import Entity, Relation
 
 __all__ = ["GoldDoc", "Score", "Report", "read_gold", "score_documents", "sweep"]
 
@@ -111,9 +112,10 @@ def read_gold(path: str | Path) -> list[GoldDoc]:
                 or not all(_strings(r) for r in rels):
             raise InputError(f"{where}: not a gold record (text, names, types and relations must be strings); "
                              f"{_GOLD_SHAPE}")
+        classes = load_ontology().classes
         for _, t, _ in ents:
-            if t not in CLASSES:
-                raise InputError(f"{where}: unknown entity type '{t}'; use one of {', '.join(CLASSES)}")
+            if t not in classes:
+                raise InputError(f"{where}: unknown entity type '{t}'; use one of {', '.join(classes)}")
         names = {n for n, _, _ in ents}
         for s, r, o in rels:
             if r not in PROPERTIES:

@@ -1,18 +1,25 @@
 """Write a Jalin graph in the format its file extension names (README, "RDF").
 
-networkx ``readwrite`` style: pure ``generate_*`` functions return the text of a format,
-:func:`serialize` picks the format from the extension and writes it atomically. RDF formats
-come from rdflib; GraphML, GEXF and node-link JSON from a networkx view of the entities
-(:func:`to_networkx`); HTML from :mod:`kg.viz`. Output is UTF-8 and deterministic: triples,
-lines, nodes and edges are sorted, so the same graph always gives the same bytes.
+networkx ``readwrite`` style: pure ``generate_*`` functions return the text of a format.
+:data:`WRITERS` maps each output extension to the :class:`Writer` that writes it (rdflib's plugin
+style: :func:`register_writer` adds one, :func:`writer_for` finds one); :func:`serialize`, the
+Python API and ``jalin build`` all go through it. RDF formats come from rdflib; GraphML, GEXF and
+node-link JSON from a networkx view of the entities (:func:`to_networkx`); HTML from :mod:`kg.viz`,
+named by module path so that it is imported only when asked for. Output is UTF-8 and
+deterministic: triples, lines, nodes and edges are sorted, so the same graph always gives the
+same bytes.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,58 +28,37 @@ from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .errors import OutputError
-from .io import atomic_write
+from .files import atomic_write
 from .namespaces import KG, PREFIXES, WD
-from .types import CLASSES
+from .ontology import load_ontology
 
 if TYPE_CHECKING:   # networkx is imported when a networkx format is asked for: not on every build
     import networkx as nx
 
 __all__ = [
     "FORMATS",
+    "WRITERS",
+    "Writer",
     "format_for",
     "generate_gexf",
     "generate_graphml",
     "generate_node_link",
     "generate_rdf",
+    "register_writer",
     "serialize",
     "to_networkx",
     "union_graph",
+    "writer_for",
 ]
 
-#: Output extension -> format name.
-FORMATS: dict[str, str] = {
-    ".ttl": "turtle", ".trig": "trig", ".jsonld": "json-ld", ".nt": "nt", ".nq": "nquads",
-    ".graphml": "graphml", ".gexf": "gexf", ".json": "node-link", ".html": "html",
-}
 _TRIPLE_FORMATS = ("turtle", "nt", "json-ld")
 _QUAD_FORMATS = ("trig", "nquads")
 _DEFAULT_GRAPH = URIRef("urn:x-rdflib:default")
-_ENTITY_CLASSES = tuple(KG[c] for c in CLASSES)
 # Characters XML 1.0 forbids (GraphML/GEXF would be unreadable with them).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 # C0 controls and DEL: legal inside RDF string literals but rejected by some strict parsers,
 # so RDF text formats spell them as \\uXXXX escapes (valid wherever they can occur).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def format_for(path: str | os.PathLike[str]) -> str:
-    """Format name for an output path, from its extension (case-insensitive)."""
-    ext = Path(path).suffix.lower()
-    try:
-        return FORMATS[ext]
-    except KeyError:
-        raise OutputError(f"{path}: unknown output extension '{ext}'; use one of {', '.join(FORMATS)}") from None
-
-
-def _resolve_format(path: str | os.PathLike[str], fmt: str | None) -> str:
-    if fmt is None:
-        return format_for(path)
-    if fmt in FORMATS.values():
-        return fmt
-    if fmt.lower() in FORMATS or f".{fmt.lower()}" in FORMATS:
-        return FORMATS[fmt.lower() if fmt.startswith(".") else f".{fmt.lower()}"]
-    raise OutputError(f"unknown output format '{fmt}'; use one of {', '.join(FORMATS.values())}")
 
 
 def _term_key(term: object) -> str:
@@ -112,7 +98,8 @@ def _quads(ds: Graph):
 def union_graph(ds: Graph) -> Graph:
     """All triples of all named graphs plus the default graph, Jalin's prefixes bound.
 
-    Why: triple formats and networkx have no named graphs; facts of every document merge.
+    Why: triple formats, networkx and SHACL validation (:mod:`kg.validate`) have no named graphs;
+    facts of every document merge. The one place Jalin builds this union.
     """
     union = Graph(bind_namespaces="core")
     _bind(union)
@@ -206,9 +193,17 @@ def _label(graph: Graph, subject: URIRef) -> str:
     return str(labels[0]) if labels else _local(str(subject))
 
 
+def _entity_classes(graph: Graph) -> list[URIRef]:
+    """The ontology's entity classes in its priority order (which decides a node with two types),
+    then any other kg: class the graph types something with (a user ontology's), by name."""
+    known = [KG[c] for c in load_ontology().classes]
+    used = {o for o in graph.objects(None, RDF.type) if isinstance(o, URIRef) and str(o).startswith(str(KG))}
+    return known + sorted(used - set(known) - {KG.Document}, key=str)
+
+
 def _entities(graph: Graph) -> dict[URIRef, dict[str, str]]:
     entities: dict[URIRef, dict[str, str]] = {}
-    for cls in _ENTITY_CLASSES:  # CLASSES order decides if a node has two types
+    for cls in _entity_classes(graph):
         for subject in sorted(graph.subjects(RDF.type, cls), key=_term_key):
             if not isinstance(subject, URIRef) or subject in entities:
                 continue
@@ -296,23 +291,118 @@ def generate_node_link(graph: nx.Graph) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def serialize(ds: Graph, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
-    """Write ``ds`` to ``path`` in the format its extension (or ``fmt``) names, atomically.
+# ---------------------------------------------------------------- the writer registry
 
-    Raises OutputError for an unknown extension before anything is written.
+@dataclass(frozen=True)
+class Writer:
+    """One output format: its name (``format_for`` answers it) and what writes a file in it.
+
+    ``write`` is a callable ``(graph, path)`` that writes the whole file, or, rdflib-plugin style,
+    ``"module:function"``, imported on first use: asking for Turtle then never imports pyvis, and
+    :mod:`kg.viz`, which imports this module, is not imported back.
     """
-    fmt = _resolve_format(path, fmt)
-    target = Path(path)
-    if fmt == "html":
-        from .viz import write_html  # lazy: viz imports this module
 
-        write_html(ds, target)
-        return target
-    if fmt in _TRIPLE_FORMATS or fmt in _QUAD_FORMATS:
-        text = generate_rdf(ds, fmt)
-    else:
-        graph = to_networkx(ds)
-        text = {"graphml": generate_graphml, "gexf": generate_gexf, "node-link": generate_node_link}[fmt](graph)
-    with atomic_write(target, "w") as fh:
-        fh.write(text)
+    name: str
+    write: Callable[[Graph, Path], object] | str
+
+    def __call__(self, ds: Graph, path: Path) -> None:
+        write = self.write
+        if isinstance(write, str):
+            module, _, attr = write.partition(":")
+            write = getattr(importlib.import_module(module), attr)
+        write(ds, path)
+
+
+#: Output extension (lower case, with its dot) -> its writer, in the order error messages list them.
+WRITERS: dict[str, Writer] = {}
+
+
+class _FormatNames(Mapping[str, str]):
+    """Extension -> format name, read live from :data:`WRITERS` (so registered formats appear)."""
+
+    def __getitem__(self, ext: str) -> str:
+        return WRITERS[ext].name
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(WRITERS)
+
+    def __len__(self) -> int:
+        return len(WRITERS)
+
+
+#: Output extension -> format name.
+FORMATS: Mapping[str, str] = _FormatNames()
+
+
+def register_writer(ext: str, writer: Writer | Callable[[Graph, Path], object] | str,
+                    name: str | None = None) -> Writer:
+    """Make ``ext`` (e.g. ``".csv"``) an output format everywhere: :func:`serialize`,
+    ``KnowledgeGraph.serialize`` and ``jalin build -o``. Replaces an earlier writer for ``ext``.
+
+    ``writer``: a :class:`Writer`, a callable ``(graph, path)``, or ``"module:function"``;
+    ``name`` (default: the extension without its dot) is what ``fmt=`` may call it.
+    """
+    key = ext.lower() if ext.startswith(".") else f".{ext.lower()}"
+    if not re.fullmatch(r"\.[a-z0-9][a-z0-9._+-]*", key):
+        raise ValueError(f"not a file extension: {ext!r}")
+    if not isinstance(writer, Writer):
+        writer = Writer(name or key[1:], writer)
+    WRITERS[key] = writer
+    return writer
+
+
+def writer_for(path: str | os.PathLike[str]) -> Writer:
+    """The writer for an output path, from its extension (case-insensitive); OutputError if none."""
+    ext = Path(path).suffix.lower()
+    try:
+        return WRITERS[ext]
+    except KeyError:
+        raise OutputError(f"{path}: unknown output extension '{ext}'; use one of {', '.join(WRITERS)}") from None
+
+
+def format_for(path: str | os.PathLike[str]) -> str:
+    """Format name for an output path, from its extension (case-insensitive)."""
+    return writer_for(path).name
+
+
+def _named(fmt: str) -> Writer:
+    """The writer a format name (``"turtle"``) or extension (``"ttl"``, ``".ttl"``) names."""
+    for writer in WRITERS.values():
+        if writer.name == fmt:
+            return writer
+    ext = fmt.lower() if fmt.startswith(".") else f".{fmt.lower()}"
+    if ext in WRITERS:
+        return WRITERS[ext]
+    raise OutputError(f"unknown output format '{fmt}'; use one of {', '.join(FORMATS.values())}")
+
+
+def _text_writer(generate: Callable[[Graph], str]) -> Callable[[Graph, Path], None]:
+    """A writer for a text format: the whole text is made first, then written atomically."""
+    def write(ds: Graph, path: Path) -> None:
+        text = generate(ds)
+        with atomic_write(path, "w") as fh:
+            fh.write(text)
+    return write
+
+
+def _networkx_text(generate: Callable[[nx.Graph], str]) -> Callable[[Graph], str]:
+    return lambda ds: generate(to_networkx(ds))
+
+
+for _ext, _name in ((".ttl", "turtle"), (".trig", "trig"), (".jsonld", "json-ld"), (".nt", "nt"), (".nq", "nquads")):
+    register_writer(_ext, _text_writer(functools.partial(generate_rdf, fmt=_name)), _name)
+for _ext, _name, _generate in ((".graphml", "graphml", generate_graphml), (".gexf", "gexf", generate_gexf),
+                               (".json", "node-link", generate_node_link)):
+    register_writer(_ext, _text_writer(_networkx_text(_generate)), _name)
+register_writer(".html", "kg.viz:write_html", "html")
+
+
+def serialize(ds: Graph, path: str | os.PathLike[str], fmt: str | None = None) -> Path:
+    """Write ``ds`` to ``path`` with the writer its extension (or ``fmt``) names.
+
+    Raises OutputError for an unknown extension or format before anything is written.
+    """
+    writer = writer_for(path) if fmt is None else _named(fmt)
+    target = Path(path)
+    writer(ds, target)
     return target

@@ -10,8 +10,9 @@ TSV format, one entry a line, ``#`` starts a comment line::
 
     name <TAB> class <TAB> wikidata <TAB> aliases (| separated) [<TAB> flags]
 
-``class`` is one of :data:`CLASSES`; ``wikidata`` a Q-id or empty; ``flags`` is empty or
-``case`` (every form of the entry then matches only as written, e.g. ``o1``).
+``class`` is an entity class of the ontology (``kg:Person``, … or a class a user ``.ttl``
+declares: pass the loaded ontology's ``classes``); ``wikidata`` a Q-id or empty; ``flags`` is empty
+or ``case`` (every form of the entry then matches only as written, e.g. ``o1``).
 """
 
 from __future__ import annotations
@@ -24,13 +25,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence, Union
+from typing import Collection, Iterable, Iterator, Sequence, Union
 
 from .errors import InputError
 
-__all__ = ["CLASSES", "GazEntry", "Gazetteer", "fold", "read_tsv"]
+__all__ = ["GazEntry", "Gazetteer", "bundled_classes", "exact_key", "fold", "lookup_key", "parse_tsv", "read_tsv"]
 
-CLASSES = frozenset({"Person", "Organization", "Country", "AIModel", "Location", "Event"})
 BUNDLED = "gazetteer.tsv"
 MAX_TOKENS = 6
 # Folded keys this short ("as", "un", "xi", "bis") are too ambiguous to match caselessly:
@@ -62,14 +62,15 @@ def fold(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=65_536)   # called per token per sentence; texts repeat a lot
-def _exact(text: str) -> str:
-    """Like :func:`fold` but case kept and spaces removed ("Yandex GPT" = "YandexGPT")."""
+def exact_key(text: str) -> str:
+    """Like :func:`fold` but case kept and spaces removed ("Yandex GPT" = "YandexGPT"): the key of
+    forms that match only as written."""
     return "".join(_NON_WORD.sub(" ", _DROP.sub("", _strip_marks(text))).split())
 
 
-def _key(text: str) -> str:
+def lookup_key(text: str) -> str:
     """Caseless lookup key: spaces and hyphens do not matter ("Hong Kong" = "Hongkong")."""
-    return _exact(text).casefold()
+    return exact_key(text).casefold()
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,17 @@ class GazEntry:
         return (self.name, *self.aliases)
 
 
-def _parse(text: str, source: str) -> list[GazEntry]:
-    """Entries of one TSV text; any malformed line raises InputError naming source:line."""
+def parse_tsv(text: str, source: str, classes: Collection[str] | None = None) -> list[GazEntry]:
+    """Entries of one TSV text; any malformed line raises InputError naming source:line.
+
+    ``classes`` are the entity classes a row may name (the loaded ontology's); by default those
+    of the bundled gazetteer, which are the bundled ontology's.
+    """
+    return _entries(text, source, bundled_classes() if classes is None else classes)
+
+
+def _entries(text: str, source: str, known: Collection[str] | None) -> list[GazEntry]:
+    """Entries of one TSV text, with classes in ``known`` (any class when None)."""
     out: list[GazEntry] = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -105,10 +115,11 @@ def _parse(text: str, source: str) -> list[GazEntry]:
         if not 2 <= len(cols) <= 5:
             raise bad(f"expected 2-5 tab-separated columns (name, class, wikidata, aliases, flags), got {len(cols)}")
         name, cls, qid, aliases, flags = cols + [""] * (5 - len(cols))
-        if not _key(name):
+        if not lookup_key(name):
             raise bad("empty name")
-        if cls not in CLASSES:
-            raise bad(f"unknown class {cls!r} (expected one of {', '.join(sorted(CLASSES))})")
+        if known is not None and cls not in known:
+            raise bad(f"unknown class {cls!r} (expected one of {', '.join(sorted(known))}; "
+                      "a new class is declared in an ontology file, given with --ontology)")
         if qid and not _QID.fullmatch(qid):
             raise bad(f"wikidata must be a Q-id like Q30 or empty, got {qid!r}")
         flagset = {f.strip() for f in flags.split(",") if f.strip()}
@@ -117,26 +128,27 @@ def _parse(text: str, source: str) -> list[GazEntry]:
         seen = {name}
         alias_list = []
         for a in (a.strip() for a in aliases.split("|")):
-            if a and a not in seen and _key(a):
+            if a and a not in seen and lookup_key(a):
                 seen.add(a)
                 alias_list.append(a)
         out.append(GazEntry(name, cls, qid or None, tuple(alias_list), "case" in flagset))
     return out
 
 
-def read_tsv(path: PathLike) -> list[GazEntry]:
-    """Entries of a user gazetteer file (same format as the bundled one)."""
+def read_tsv(path: PathLike, classes: Collection[str] | None = None) -> list[GazEntry]:
+    """Entries of a user gazetteer file (same format as the bundled one; ``classes`` as in
+    :func:`parse_tsv`)."""
     p = Path(path)
     try:
         text = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{p}: cannot read gazetteer: {exc}") from exc
-    return _parse(text, str(p))
+    return parse_tsv(text, str(p), classes)
 
 
-@lru_cache(maxsize=1)
-def _bundled() -> tuple[GazEntry, ...]:
-    """The shipped gazetteer, read once (package data; the file beside the module as fallback)."""
+def _bundled_text() -> tuple[str, str]:
+    """The shipped gazetteer's text and where it came from (package data; the file beside the module
+    as fallback)."""
     try:
         text = resources.files("kg.data").joinpath(BUNDLED).read_text(encoding="utf-8")
         source = f"kg.data/{BUNDLED}"
@@ -147,7 +159,20 @@ def _bundled() -> tuple[GazEntry, ...]:
         except OSError as exc:
             raise InputError(f"bundled gazetteer missing ({path}): reinstall Jalin") from exc
         source = str(path)
-    return tuple(_parse(text, source))
+    return text, source
+
+
+@lru_cache(maxsize=1)
+def bundled_classes() -> frozenset[str]:
+    """The classes the bundled gazetteer uses (the bundled ontology's, as its tests check): those a
+    user row may name when no ontology is given."""
+    return frozenset(e.cls for e in _bundled())
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> tuple[GazEntry, ...]:
+    """The shipped gazetteer, read once."""
+    return tuple(_entries(*_bundled_text(), None))
 
 
 @lru_cache(maxsize=1)
@@ -161,7 +186,7 @@ class Gazetteer:
     def __init__(self, entries: Iterable[GazEntry]) -> None:
         merged: dict[str, GazEntry] = {}
         for e in entries:                     # a later entry with the same folded name replaces
-            k = _key(e.name)
+            k = lookup_key(e.name)
             merged.pop(k, None)
             merged[k] = e
         self._entries = tuple(merged.values())
@@ -169,20 +194,24 @@ class Gazetteer:
         self._exact: dict[str, GazEntry] = {}
         for e in self._entries:               # later entries win shared aliases
             for form in e.forms:
-                ek = _exact(form)
+                ek = exact_key(form)
                 if e.case_sensitive or len(ek.casefold()) <= SHORT_KEY:
                     self._exact[ek] = e
                 elif ek:
                     self._folded[ek.casefold()] = e
 
     @classmethod
-    def load(cls, extra: Sequence[PathLike] = ()) -> "Gazetteer":
-        """Bundled gazetteer plus user TSVs; later files override earlier ones name by name."""
+    def load(cls, extra: Sequence[PathLike] = (), classes: Collection[str] | None = None) -> "Gazetteer":
+        """Bundled gazetteer plus user TSVs; later files override earlier ones name by name.
+
+        ``classes``: the entity classes user rows may name, i.e. the loaded ontology's
+        (``Gazetteer.load(paths, classes=onto.classes)``); by default the bundled ones.
+        """
         if not extra:
             return _default()
         entries = list(_bundled())
         for path in extra:
-            entries.extend(read_tsv(path))
+            entries.extend(read_tsv(path, classes))
         return cls(entries)
 
     @property
@@ -210,7 +239,7 @@ class Gazetteer:
 
         Short keys and ``case`` entries match only as written ("AS" yes, "as" no).
         """
-        return self._find(_exact(name))
+        return self._find(exact_key(name))
 
     def canonical(self, name: str) -> str:
         """Canonical name for a known name, the name itself otherwise."""
@@ -223,7 +252,7 @@ class Gazetteer:
         A match starts with a capital letter or digit unless written exactly like a form of the
         entry ("o1", "iFlytek"): Indonesian common words ("india" mid-sentence) never match.
         """
-        ex = [_exact(t) for t in tokens]
+        ex = [exact_key(t) for t in tokens]
         joiner = [not e and bool(t.strip()) and set(t.strip()) <= _JOINERS for t, e in zip(tokens, ex)]
         out: list[tuple[int, int, GazEntry]] = []
         i = 0
@@ -251,4 +280,4 @@ def _capital_ok(surface: str, entry: GazEntry) -> bool:
     first = surface[:1]
     if first.isupper() or first.isdigit():
         return True
-    return any(_exact(f) == surface for f in entry.forms)
+    return any(exact_key(f) == surface for f in entry.forms)

@@ -4,6 +4,9 @@ Layout: entity descriptions in the named graph ``res:graph/entities``; each
 document's facts (asserted triples, reified statements, the document node) in
 ``res:graph/document/<doc-id>``, so a document's facts can be replaced as a unit.
 The default graph is the union, so plain SPARQL sees everything.
+
+The Dataset lives in Oxigraph (through oxrdflib); :func:`to_oxigraph` is the one bridge back from
+any rdflib graph to a :class:`pyoxigraph.Store`, for the store writer and the SPARQL runner.
 """
 
 from __future__ import annotations
@@ -11,13 +14,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 
-from rdflib import Dataset, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from .namespaces import KG, PREFIXES, RES, WD, document_iri, entity_iri, graph_iri, statement_iri
 from .types import Document, Entity, Relation
 
-__all__ = ["ENTITIES_GRAPH", "build_dataset", "add_document", "add_entities", "content_hash"]
+__all__ = ["ENTITIES_GRAPH", "build_dataset", "add_document", "add_entities", "backing_store", "content_hash",
+           "ox_graph_name", "ox_term", "to_oxigraph"]
 
 ENTITIES_GRAPH = RES["graph/entities"]
 
@@ -96,3 +102,52 @@ def build_dataset(docs: Sequence[Document], entities: Iterable[Entity],
     for doc in docs:
         add_document(ds, doc, by_doc.get(doc.id, []), iris)
     return ds
+
+
+# ---------------------------------------------------------------- rdflib -> Oxigraph
+
+def backing_store(graph: Graph) -> ox.Store | None:
+    """The Oxigraph store an oxrdflib-backed graph lives in (shared, not copied), else None.
+
+    oxrdflib (0.5) offers no public accessor for it, so its private ``OxigraphStore._inner`` is
+    read here and nowhere else in Jalin.
+    """
+    inner = getattr(getattr(graph, "store", None), "_inner", None)
+    return inner if isinstance(inner, ox.Store) else None
+
+
+def to_oxigraph(graph: Graph) -> ox.Store:
+    """An Oxigraph store with ``graph`` in it: the one behind an oxrdflib-backed graph (no copy;
+    all its graphs), else a new store with the graph's quads (a plain Graph's triples go to the
+    default graph). Raises ValueError for a term Oxigraph cannot hold (an ill-formed IRI, say)."""
+    store = backing_store(graph)
+    if store is not None:
+        return store
+    store = ox.Store()
+    if isinstance(graph, ConjunctiveGraph):     # Dataset is a ConjunctiveGraph
+        quads = [ox.Quad(ox_term(s), ox_term(p), ox_term(o), ox_graph_name(g))
+                 for s, p, o, g in graph.quads((None, None, None, None))]
+    else:
+        quads = [ox.Quad(ox_term(s), ox_term(p), ox_term(o), ox.DefaultGraph()) for s, p, o in graph]
+    store.extend(quads)
+    return store
+
+
+def ox_term(term: object) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """The Oxigraph spelling of an rdflib IRI, blank node or literal; ValueError for anything else."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        return ox.Literal(str(term), language=term.language,
+                          datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    raise ValueError(f"cannot use a {type(term).__name__} as an RDF term")
+
+
+def ox_graph_name(graph: object) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
+    """Oxigraph graph name for an rdflib graph or its identifier (rdflib's default graph: DefaultGraph)."""
+    ident = getattr(graph, "identifier", graph)
+    if ident is None or ident == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    return ox.BlankNode(str(ident)) if isinstance(ident, BNode) else ox.NamedNode(str(ident))

@@ -17,7 +17,7 @@ from pathlib import Path
 from .conllu import MAX_DOC_CHARS, read_conllu
 from .doc_ids import collision
 from .errors import InputError
-from .io import decode_text, read_text_file
+from .files import decode_text, read_text_file
 from .types import Document
 
 __all__ = ["RawText", "Failure", "collect_inputs", "MAX_DOC_CHARS"]

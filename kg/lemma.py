@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["register", "lemma_of", "VARIANT"]
+__all__ = ["register", "lemma_of", "stem", "VARIANT"]
 
 VARIANT = "sastrawi"
 CONTENT = frozenset(("VERB", "NOUN", "ADJ", "ADV"))
@@ -26,7 +26,8 @@ def _stemmer():
 
 
 @lru_cache(maxsize=100_000)
-def _stem(low: str) -> str:
+def stem(low: str) -> str:
+    """Sastrawi root of a lower-case word (the word itself when Sastrawi strips it to nothing)."""
     return _stemmer().stem(low) or low
 
 
@@ -35,7 +36,7 @@ def lemma_of(text: str, upos: str | None) -> str:
     low = text.lower()
     if upos == "PRON" and low in CLITICS:
         return CLITICS[low]
-    return _stem(low) if upos in CONTENT and low.isalpha() else low
+    return stem(low) if upos in CONTENT and low.isalpha() else low
 
 
 @lru_cache(maxsize=1)

@@ -61,8 +61,9 @@ def filter_mentions(doc: Document, mentions: Sequence[Mention], gaz: Gazetteer,
     A name in a title-cased headline counts only when the article repeats it (or the gazetteer
     knows it). A mention the model scores below ``threshold`` for every class is dropped; one it scores
     higher for another class than for its own, and at least 0.5, takes that class (the NER calls
-    unknown one-word names PER: "Halodoc", "Burnley"). Gazetteer names, and the names patterns
-    build on purpose (quoted names, bodies a launch verb creates), are kept as they are.
+    unknown one-word names PER: "Halodoc", "Burnley"). Gazetteer names, the names patterns
+    build on purpose (quoted names, bodies a launch verb creates), and names of a class the model
+    never learnt (one a user ontology adds) are kept as they are.
     """
     spans = boilerplate_spans(doc.text)
     head = headline_end(doc.text)
@@ -74,7 +75,7 @@ def filter_mentions(doc: Document, mentions: Sequence[Mention], gaz: Gazetteer,
             continue
         if m.start_char < head and m.source != "gazetteer" and fold(m.text) not in body:
             continue   # a capitalised headline phrase the article never repeats is no name
-        if model is not None and m.source not in TRUSTED:
+        if model is not None and m.source not in TRUSTED and m.cls in model.labels:
             probs = model.scores(features(m))
             best = max(sorted(probs), key=lambda c: probs[c])
             if probs[best] < threshold:

@@ -3,16 +3,19 @@
 Why several sources: our NER knows only PER/ORG/LOC and misses AI models and
 often countries; the gazetteer types known names (GigaChat → AIModel, A.S. →
 Country); quoted and capitalised chunks catch new names; launch verbs create
-organisations named by common nouns ("satuan tugas AI nasional").
+organisations named by common nouns ("satuan tugas AI nasional"). The nouns that type a
+name ("Bank …", "perusahaan …"), the titles trimmed off names and the creation verbs come
+from the ontology, so a class a user declares is found like the bundled ones.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from .gazetteer import Gazetteer
-from .lexicon import CREATED_HEADS, DESCRIPTOR_HEADS, HEAD_CLASS, NOT_ENTITIES, NOT_NAMES
+from .lexicon import CREATED_HEADS, NOT_ENTITIES, NOT_NAMES
+from .ontology import Ontology
 from .types import Document, Mention, Sentence, Word
 
 __all__ = ["find_mentions", "sentence_mentions", "span_text"]
@@ -78,24 +81,24 @@ def _split_known(s: Sentence, a: int, b: int, known: Sequence[tuple[int, int]],
 
 
 def _classify(text: str, words: Sequence[Word], default: str | None, prev: Word | None,
-              gaz: Gazetteer) -> tuple[str | None, str]:
+              gaz: Gazetteer, onto: Ontology) -> tuple[str | None, str]:
     """Class and canonical surface for a candidate name."""
     entry = gaz.lookup(text)
     if entry is not None:
         return entry.cls, "gazetteer"
-    if prev is not None and prev.lemma in DESCRIPTOR_HEADS and prev.lemma in HEAD_CLASS:
-        return HEAD_CLASS[prev.lemma], "chunk"
+    if prev is not None and prev.lemma in onto.descriptor_nouns:
+        return onto.descriptor_nouns[prev.lemma], "chunk"
     if MODEL_NAME.search(text) and default != "Person":
         return "AIModel", "chunk"
     head = words[0].lemma.lower()
-    if default is None and head in HEAD_CLASS and len(words) > 1:
-        return HEAD_CLASS[head], "chunk"
+    if default is None and head in onto.head_nouns and len(words) > 1:
+        return onto.head_nouns[head], "chunk"
     return default, "chunk"
 
 
-def sentence_mentions(doc: Document, s: Sentence, gaz: Gazetteer, titles: frozenset[str],
-                      creators: frozenset[str]) -> list[Mention]:
+def sentence_mentions(doc: Document, s: Sentence, gaz: Gazetteer, onto: Ontology) -> list[Mention]:
     """All mentions of one sentence, overlaps resolved (gazetteer > NER > quote > chunk > NP)."""
+    titles, heads = onto.titles, onto.head_nouns
     cands: list[tuple[int, int, str, str]] = []   # (start, end, cls, source)
     forms = [w.text for w in s.words]
     known: list[tuple[int, int]] = []
@@ -111,16 +114,16 @@ def sentence_mentions(doc: Document, s: Sentence, gaz: Gazetteer, titles: frozen
         ws = s.words[a - 1:b]
         text = span_text(doc.text, ws)
         prev = s.word(a - 1) if a > 1 else None
-        cls, _ = _classify(text, ws, NER_CLASS[label], prev, gaz)
+        cls, _ = _classify(text, ws, NER_CLASS[label], prev, gaz, onto)
         if cls == "Location" and gaz.lookup(text) is None and prev is not None and prev.lemma == "negara":
             cls = "Country"
         head = ws[0].text.lower()
-        src = "ner-org" if cls == "Organization" and HEAD_CLASS.get(head) == "Organization" and b > a else "ner"
+        src = "ner-org" if cls == "Organization" and heads.get(head) == "Organization" and b > a else "ner"
         cands.append((a, b, cls, src))
-    cands += _quoted(doc, s, gaz)
-    cands += _chunks(doc, s, gaz, titles)
-    cands += _created(s, creators)
-    cands = _organisations_over_places(s, cands)
+    cands += _quoted(doc, s, gaz, onto)
+    cands += _chunks(doc, s, gaz, onto)
+    cands += _created(s, onto.creators)
+    cands = _organisations_over_places(s, cands, heads)
     chosen: list[tuple[int, int, str, str]] = []
     taken: set[int] = set()
     for a, b, cls, src in sorted(cands, key=lambda c: (PRIORITY[c[3]], -(c[1] - c[0]), c[0])):
@@ -139,7 +142,8 @@ def sentence_mentions(doc: Document, s: Sentence, gaz: Gazetteer, titles: frozen
     return out
 
 
-def _organisations_over_places(s: Sentence, cands: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+def _organisations_over_places(s: Sentence, cands: list[tuple[int, int, str, str]],
+                               heads: Mapping[str, str]) -> list[tuple[int, int, str, str]]:
     """An organisation name that contains a known place wins over the place: "Real Madrid",
     "Polda Jawa Barat", "Pengadilan Negeri Jakarta Selatan", "Bank Indonesia" are bodies, not the
     places inside them. Applies to NER organisations and to names headed by an organisation noun,
@@ -148,7 +152,7 @@ def _organisations_over_places(s: Sentence, cands: list[tuple[int, int, str, str
     out = []
     for a, b, cls, src in cands:
         if cls == "Organization" and src in ("ner", "chunk") and b > a \
-                and (src == "ner" or HEAD_CLASS.get(s.word(a).text.lower()) == "Organization") \
+                and (src == "ner" or heads.get(s.word(a).text.lower()) == "Organization") \
                 and not any(s.word(i).text.lower() in ("dan", "serta", "atau", ",") for i in range(a, b + 1)) \
                 and any(a <= pa and pb <= b and (pa, pb) != (a, b) for pa, pb in places):
             src = "ner-org"
@@ -156,7 +160,7 @@ def _organisations_over_places(s: Sentence, cands: list[tuple[int, int, str, str
     return out
 
 
-def _quoted(doc: Document, s: Sentence, gaz: Gazetteer) -> list[tuple[int, int, str, str]]:
+def _quoted(doc: Document, s: Sentence, gaz: Gazetteer, onto: Ontology) -> list[tuple[int, int, str, str]]:
     """Capitalised names in quotation marks: "Jaringan Aliansi AI"."""
     out, open_at = [], None
     for w in s.words:
@@ -169,17 +173,18 @@ def _quoted(doc: Document, s: Sentence, gaz: Gazetteer) -> list[tuple[int, int, 
                 ws = s.words[a - 1:b]
                 if 0 < len(ws) <= 6 and all(x.text[:1].isupper() or x.upos in ("PROPN", "NUM") for x in ws):
                     head = ws[0].lemma.lower()
-                    cls = HEAD_CLASS.get(head)
+                    cls = onto.head_nouns.get(head)
                     if cls is None:
-                        cls, _ = _classify(span_text(doc.text, ws), ws, None, s.word(a - 2) if a > 2 else None, gaz)
+                        cls, _ = _classify(span_text(doc.text, ws), ws, None, s.word(a - 2) if a > 2 else None, gaz,
+                                           onto)
                     if cls is not None:
                         out.append((a, b, cls, "quote"))
     return out
 
 
-def _chunks(doc: Document, s: Sentence, gaz: Gazetteer, titles: frozenset[str]) -> list[tuple[int, int, str, str]]:
+def _chunks(doc: Document, s: Sentence, gaz: Gazetteer, onto: Ontology) -> list[tuple[int, int, str, str]]:
     """Runs of capitalised proper nouns, typed by a descriptor before them or by their head noun."""
-    out, run = [], []
+    out, run, titles = [], [], onto.titles
     for w in list(s.words) + [None]:
         if w is not None and w.text[:1].isupper() and w.upos in ("PROPN", "NOUN", "X", "NUM") \
                 and w.lemma not in NOT_NAMES and w.text.lower() not in titles:
@@ -188,7 +193,7 @@ def _chunks(doc: Document, s: Sentence, gaz: Gazetteer, titles: frozenset[str]) 
         if run and not (len(run) == 1 and run[0].id == 1 and run[0].upos != "PROPN"):
             prev = s.word(run[0].id - 1) if run[0].id > 1 else None
             text = span_text(doc.text, run)
-            cls, _ = _classify(text, run, None, prev, gaz)
+            cls, _ = _classify(text, run, None, prev, gaz, onto)
             if cls is not None:
                 out.append((run[0].id, run[-1].id, cls, "chunk"))
         run = []
@@ -235,10 +240,10 @@ def _np_span(s: Sentence, head: int) -> list[int]:
     return block
 
 
-def find_mentions(doc: Document, gaz: Gazetteer, titles: frozenset[str],
-                  creators: frozenset[str]) -> list[Mention]:
-    """Mentions of a whole document, in reading order."""
+def find_mentions(doc: Document, gaz: Gazetteer, onto: Ontology) -> list[Mention]:
+    """Mentions of a whole document, in reading order; ``onto`` gives the nouns that type names,
+    the titles trimmed off them and the verbs whose objects are new bodies."""
     out: list[Mention] = []
     for s in doc.sentences:
-        out += sentence_mentions(doc, s, gaz, titles, creators)
+        out += sentence_mentions(doc, s, gaz, onto)
     return out

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .errors import ModelUnavailableError
-from .types import Document, Sentence, Word
+# Text splitting and parsing with a loaded pipeline live in kg.parsing; importable from here as before.
+from .parsing import MAX_PARAGRAPH, MAX_RUN, PIECE_CHARS, paragraphs, parse_texts
 
-__all__ = ["PROCESSORS", "ModelSource", "bundled_dir", "model_sources", "load_pipeline",
-           "to_documents", "parse_texts", "download_official"]
+__all__ = ["MAX_PARAGRAPH", "MAX_RUN", "PIECE_CHARS", "PROCESSORS", "ModelSource", "bundled_dir", "download_official",
+           "load_pipeline", "model_sources", "paragraphs", "parse_texts"]
 
 PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
 DEFAULT_PROCESSORS = "tokenize,mwt,pos,lemma,depparse,ner"
@@ -168,132 +168,6 @@ def _find_unloadable(paths: Iterable[Path]) -> Path | None:
         except Exception:
             return p
     return None
-
-
-def _sentences(sdoc: Any, base: int, full_text: str, first_index: int) -> list[Sentence]:
-    """Our sentences from one parsed Stanza document whose text starts at ``base`` in ``full_text``."""
-    out = []
-    for si, sent in enumerate(sdoc.sentences):
-        words = []
-        for token in sent.tokens:
-            ner = getattr(token, "ner", None) or "O"
-            for w in token.words:
-                words.append(Word(
-                    id=int(w.id), text=w.text, lemma=(w.lemma or w.text).lower(), upos=w.upos or "X",
-                    head=int(w.head or 0), deprel=w.deprel or "dep", start_char=base + token.start_char,
-                    end_char=base + token.end_char, ner=ner, xpos=w.xpos or "_", feats=w.feats or "_",
-                ))
-        start, end = base + sent.tokens[0].start_char, base + sent.tokens[-1].end_char
-        out.append(Sentence(first_index + si, full_text[start:end], start, end, tuple(words)))
-    return out
-
-
-def to_documents(stanza_docs: Iterable[Any], ids: Sequence[str]) -> list[Document]:
-    """Convert parsed Stanza documents into our frozen :class:`Document`."""
-    return [Document(id=i, text=d.text, sentences=tuple(_sentences(d, 0, d.text, 0)))
-            for i, d in zip(ids, stanza_docs)]
-
-
-_BOUNDARY = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“(]?[A-Z0-9])")
-MAX_PARAGRAPH = 1500   # characters; Stanza's tokenizer slows down badly on one very long line
-# A long line with no sentence-like boundary (a scrape without punctuation) is cut at spaces into
-# pieces this short: each piece becomes one "sentence", and tagging and parsing cost grow fast with
-# sentence length (a 220-word piece took seconds), so a runaway line must not make huge ones.
-MAX_RUN = 400
-
-
-_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
-
-
-def _no_end(seg: str) -> bool:
-    """A line with no sentence-like end inside or at its close: a scrape, not a long sentence."""
-    return _BOUNDARY.search(seg) is None and _END.search(seg) is None
-
-
-def max_run() -> int:
-    """The piece length for runaway stretches: ``$JALIN_MAX_SENTENCE_CHARS`` (set by ``jalin build
-    --max-sentence-chars``; an environment variable so worker processes and Ray actors see it too),
-    else :data:`MAX_RUN`; kept within 50..MAX_PARAGRAPH."""
-    try:
-        value = int(os.environ.get("JALIN_MAX_SENTENCE_CHARS", MAX_RUN))
-    except ValueError:
-        value = MAX_RUN
-    return min(max(value, 50), MAX_PARAGRAPH)
-
-
-def _lines(text: str) -> Iterator[tuple[int, str]]:
-    """(offset, line) of every line holding more than whitespace. Linear: a regex for "a line with
-    a non-space" backtracks quadratically over a long run of blanks (60,000 spaces took 103 s)."""
-    start = 0
-    for line in text.split("\n"):
-        if not line.isspace() and line:
-            yield start, line
-        start += len(line) + 1
-
-
-def paragraphs(text: str, cuts: list[int] | None = None) -> list[tuple[int, str]]:
-    """(offset, text) of each line, long lines cut at sentence-like boundaries (else at spaces).
-
-    ``cuts`` collects the offsets where a stretch without sentence-like ends had to be cut.
-    """
-    out = []
-    run = max_run()
-    for start, seg in _lines(text):
-        runaway = False     # inside a stretch without sentence-like ends: keep pieces short
-        while len(seg) > MAX_PARAGRAPH or (len(seg) > run and (runaway or _no_end(seg))):
-            cut = max((b.end() for b in _BOUNDARY.finditer(seg, 0, MAX_PARAGRAPH)), default=0)
-            runaway = cut == 0
-            if runaway:
-                cut = seg.rfind(" ", 0, run) + 1 or run
-                if cuts is not None:
-                    cuts.append(start)
-            out.append((start, seg[:cut]))
-            start, seg = start + cut, seg[cut:]
-        if seg.strip():
-            out.append((start, seg))
-    return out
-
-
-PIECE_CHARS = 10_000   # characters per Stanza call; see parse_texts
-
-
-def _pieces(paras: list[tuple[int, int, str]], limit: int) -> Iterator[list[tuple[int, int, str]]]:
-    """Consecutive paragraphs in groups of at most ``limit`` characters (one longer paragraph alone)."""
-    group: list[tuple[int, int, str]] = []
-    size = 0
-    for para in paras:
-        if group and size + len(para[2]) > limit:
-            yield group
-            group, size = [], 0
-        group.append(para)
-        size += len(para[2])
-    if group:
-        yield group
-
-
-def parse_texts(nlp: Any, texts: Sequence[str], ids: Sequence[str],
-                on_piece: Callable[[int, int], None] | None = None) -> list[Document]:
-    """Parse many texts, batching across documents, in Stanza calls of about :data:`PIECE_CHARS`.
-
-    Each line is a paragraph: news text puts one paragraph per line, and a line
-    break is a sentence boundary the tokenizer must not merge across. Offsets
-    stay those of the original text. Pieces, not one call for everything: a 1 MB document
-    takes many minutes, and ``on_piece(characters, sentences)`` after each piece lets a progress
-    bar move inside it; each piece's Stanza objects are also freed before the next.
-    """
-    import stanza
-    paras = [(n, start, seg) for n, t in enumerate(texts) for start, seg in paragraphs(t)]
-    sentences: dict[int, list[Sentence]] = {n: [] for n in range(len(texts))}
-    for piece in _pieces(paras, PIECE_CHARS):
-        parsed = nlp.bulk_process([stanza.Document([], text=p) for _, _, p in piece])
-        found = 0
-        for (n, base, _), sdoc in zip(piece, parsed):
-            new = _sentences(sdoc, base, texts[n], len(sentences[n]))
-            sentences[n] += new
-            found += len(new)
-        if on_piece is not None:
-            on_piece(sum(len(p) for _, _, p in piece), found)
-    return [Document(id=i, text=t, sentences=tuple(sentences[n])) for n, (i, t) in enumerate(zip(ids, texts))]
 
 
 def download_official(resources_dir: str | os.PathLike[str] | None = None) -> Path:

@@ -1,7 +1,10 @@
 """The ontology as data: entity classes, relations with domain/range, and their Indonesian cues.
 
-Why: relation extraction, graph building and validation all read the same ``jalin.ttl``, so a user
-adds a relation or a cue by adding a ``.ttl`` file (``load_ontology(["mine.ttl"])``), not Python.
+Why: mention typing, relation extraction, graph building and validation all read the same
+``jalin.ttl``, so a user adds a class, a relation or a cue by adding a ``.ttl`` file
+(``load_ontology(["mine.ttl"])``), not Python. Besides cues, classes carry the nouns that type a
+name (``kg:headNoun``, ``kg:descriptorNoun``) and relations say how their cues read
+(``kg:targetPreposition``, ``kg:titleRole``, ``kg:createsObject``).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.util import guess_format
 
-from .errors import OntologyError
+from .errors import OntologyError, one_line
 from .namespaces import KG, PREFIXES
 
 __all__ = [
@@ -42,6 +45,9 @@ class PropertySpec:
     verb_cues: frozenset[str]   # lower-case lemma roots ("luncur", "kerja sama")
     noun_cues: frozenset[str]   # lower-case, may contain spaces ("perdana menteri")
     labels: tuple[tuple[str, str], ...]   # (lang, label), sorted
+    target_prepositions: tuple[str, ...] = ()   # "dengan" of "kerja sama dengan X", sorted
+    title_role: bool = False        # its one-word noun cues are titles before a person's name
+    creates_object: bool = False    # its verb cues bring their object into being ("membentuk")
 
 
 @dataclass(frozen=True)
@@ -70,11 +76,17 @@ class CueIndex:
 
 @dataclass(frozen=True, eq=False)
 class Ontology:
-    """Classes and relations of one load; ``graph`` is the merged RDF (treat it as read-only)."""
+    """Classes and relations of one load; ``graph`` is the merged RDF (treat it as read-only).
+
+    ``classes`` are in ``kg:classPriority`` order: where one entity's evidence for two classes
+    ties, or a node carries two, the earlier class wins.
+    """
 
     properties: Mapping[str, PropertySpec]
-    classes: frozenset[str]
+    classes: tuple[str, ...]
     graph: Graph = field(repr=False)
+    head_nouns: Mapping[str, str] = field(default_factory=dict)        # "bank" -> "Organization"
+    descriptor_nouns: Mapping[str, str] = field(default_factory=dict)  # "perusahaan" -> "Organization"
 
     def property(self, name: str) -> PropertySpec:
         """Spec of a relation by local name (``"develops"`` or ``"kg:develops"``); typos raise."""
@@ -86,6 +98,16 @@ class Ontology:
             close = difflib.get_close_matches(key, known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise OntologyError(f"unknown property {name!r}{hint} known: {', '.join(known)}") from None
+
+    @functools.cached_property
+    def titles(self) -> frozenset[str]:
+        """Title words ("presiden", "ceo"): one-word noun cues of the ``kg:titleRole`` relations."""
+        return frozenset(c for p in self.properties.values() if p.title_role for c in p.noun_cues if " " not in c)
+
+    @functools.cached_property
+    def creators(self) -> frozenset[str]:
+        """Verb roots that bring their object into being: verb cues of the ``kg:createsObject`` relations."""
+        return frozenset(c for p in self.properties.values() if p.creates_object for c in p.verb_cues)
 
     def cue_index(self) -> CueIndex:
         """Lemma -> properties and noun cue -> properties, built once per ontology."""
@@ -136,7 +158,7 @@ def parse_rdf_file(path: str | Path) -> Graph:
     try:
         graph.parse(p, format=guess_format(str(p)) or "turtle")
     except Exception as exc:  # rdflib raises many types (BadSyntax, SAXParseException, ValueError)
-        raise OntologyError(f"{p}: malformed RDF ({_one_line(exc)})") from exc
+        raise OntologyError(f"{p}: malformed RDF ({one_line(exc, 240)})") from exc
     return graph
 
 
@@ -189,34 +211,90 @@ def _build(g: Graph) -> Ontology:
             raise _error(iri, f"two properties share the local name {spec.name!r}: <{props[spec.name].iri}>, <{iri}>")
         props[spec.name] = spec
     declared = {spec.iri for spec in props.values()}
-    for subject in set(g.subjects(KG.verbCue)) | set(g.subjects(KG.nounCue)):
-        if subject not in declared:
-            raise _error(subject, f"{_short(g, subject)} has cues but is not a declared owl:ObjectProperty; "
+    for pred, what in _PROPERTY_NOTES.items():
+        for subject in set(g.subjects(pred)) - declared:
+            raise _error(subject, f"{_short(g, subject)} has {what} but is not a declared owl:ObjectProperty; "
                                   f"known: {', '.join(sorted(props))}")
-    return Ontology(properties=MappingProxyType(dict(sorted(props.items()))), classes=classes, graph=g)
+    return Ontology(properties=MappingProxyType(dict(sorted(props.items()))), classes=classes, graph=g,
+                    head_nouns=_class_nouns(g, KG.headNoun, classes),
+                    descriptor_nouns=_class_nouns(g, KG.descriptorNoun, classes))
 
 
-def _entity_classes(g: Graph) -> frozenset[str]:
-    """Named classes below kg:Entity: the classes an entity may have."""
-    subs = g.transitive_subjects(RDFS.subClassOf, KG.Entity)
-    return frozenset(_local(c) for c in subs if isinstance(c, URIRef) and c != KG.Entity)
+_DECLARE = "(declare it `a owl:Class ; rdfs:subClassOf kg:Entity`)"
+# Annotations only an owl:ObjectProperty may carry, and how an error names them.
+_PROPERTY_NOTES = {KG.verbCue: "cues", KG.nounCue: "cues", KG.targetPreposition: "kg:targetPreposition",
+                   KG.titleRole: "kg:titleRole", KG.createsObject: "kg:createsObject",
+                   KG.domainIncludes: "kg:domainIncludes", KG.rangeIncludes: "kg:rangeIncludes"}
 
 
-def _property_spec(g: Graph, iri: URIRef, classes: frozenset[str]) -> PropertySpec:
+def _entity_classes(g: Graph) -> tuple[str, ...]:
+    """Named classes below kg:Entity (the classes an entity may have), by kg:classPriority, then name."""
+    subs = {c for c in g.transitive_subjects(RDFS.subClassOf, KG.Entity) if isinstance(c, URIRef) and c != KG.Entity}
+    return tuple(_local(c) for c in sorted(subs, key=lambda c: (_priority(g, c), _local(c))))
+
+
+def _priority(g: Graph, cls: URIRef) -> float:
+    values = [v.toPython() for v in g.objects(cls, KG.classPriority)]
+    if len(values) > 1 or any(isinstance(v, bool) or not isinstance(v, int) for v in values):
+        raise _error(cls, f"{_short(g, cls)} must have at most one integer kg:classPriority, "
+                          f"found {', '.join(map(str, values))}")
+    return values[0] if values else float("inf")
+
+
+def _class_nouns(g: Graph, pred: URIRef, classes: tuple[str, ...]) -> Mapping[str, str]:
+    """Noun -> the class it types (``kg:headNoun``/``kg:descriptorNoun``); a noun types one class."""
+    out: dict[str, str] = {}
+    for cls in sorted(c for c in set(g.subjects(pred)) if isinstance(c, URIRef)):
+        if _local(cls) not in classes:
+            raise _error(cls, f"{_short(g, cls)} has {_short(g, pred)} but is not an entity class {_DECLARE}")
+        for noun in sorted(_cues(g.objects(cls, pred))):
+            if out.setdefault(noun, _local(cls)) != _local(cls):
+                raise _error(cls, f"{_short(g, pred)} {noun!r} is declared for two classes: "
+                                  f"{', '.join(sorted((out[noun], _local(cls))))}")
+    return MappingProxyType(dict(sorted(out.items())))
+
+
+def _property_spec(g: Graph, iri: URIRef, classes: tuple[str, ...]) -> PropertySpec:
     name = _local(iri)
     return PropertySpec(
         name=name,
         iri=iri,
-        domain=_classes_of(g, iri, RDFS.domain, classes),
-        range=_classes_of(g, iri, RDFS.range, classes),
+        domain=_classes_of(g, iri, RDFS.domain, classes) | _included(g, iri, KG.domainIncludes, classes),
+        range=_classes_of(g, iri, RDFS.range, classes) | _included(g, iri, KG.rangeIncludes, classes),
         symmetric=(iri, RDF.type, OWL.SymmetricProperty) in g,
         verb_cues=frozenset(_cues(g.objects(iri, KG.verbCue))),
         noun_cues=frozenset(_cues(g.objects(iri, KG.nounCue))),
         labels=tuple(sorted((o.language or "", str(o)) for o in g.objects(iri, RDFS.label) if isinstance(o, Literal))),
+        target_prepositions=tuple(sorted(_cues(g.objects(iri, KG.targetPreposition)))),
+        title_role=_flag(g, iri, KG.titleRole),
+        creates_object=_flag(g, iri, KG.createsObject),
     )
 
 
-def _classes_of(g: Graph, iri: URIRef, which: URIRef, classes: frozenset[str]) -> frozenset[str]:
+def _included(g: Graph, iri: URIRef, which: URIRef, classes: tuple[str, ...]) -> frozenset[str]:
+    """Classes a ``kg:domainIncludes``/``kg:rangeIncludes`` adds: how a user file widens a relation."""
+    names = frozenset(_local(c) for c in g.objects(iri, which) if isinstance(c, URIRef))
+    return _entity_class_names(iri, names, _short(g, which), classes)
+
+
+def _entity_class_names(iri: URIRef, names: frozenset[str], what: str, classes: tuple[str, ...]) -> frozenset[str]:
+    unknown = sorted(names - set(classes))
+    if unknown:
+        raise _error(iri, f"property {_local(iri)!r}: {what} class {', '.join(unknown)} is not an entity class "
+                          f"{_DECLARE}")
+    return names
+
+
+def _flag(g: Graph, iri: URIRef, which: URIRef) -> bool:
+    """A boolean annotation (``kg:titleRole true``); absent is false."""
+    values = [v.toPython() for v in g.objects(iri, which)]
+    if any(not isinstance(v, bool) for v in values) or len(set(values)) > 1:
+        raise _error(iri, f"{_short(g, which)} of {_local(iri)!r} must be one of true or false, "
+                          f"found {', '.join(sorted(map(str, values)))}")
+    return bool(values) and values[0]
+
+
+def _classes_of(g: Graph, iri: URIRef, which: URIRef, classes: tuple[str, ...]) -> frozenset[str]:
     what = "rdfs:domain" if which == RDFS.domain else "rdfs:range"
     values = list(g.objects(iri, which))
     if len(values) != 1:
@@ -226,11 +304,7 @@ def _classes_of(g: Graph, iri: URIRef, which: URIRef, classes: frozenset[str]) -
         names = frozenset(_local(c) for c in class_members(g, values[0]))
     except OntologyError as exc:
         raise _error(iri, f"property {_local(iri)!r}: {exc}") from None
-    unknown = sorted(names - classes)
-    if unknown:
-        raise _error(iri, f"property {_local(iri)!r}: {what} class {', '.join(unknown)} is not an entity class "
-                          "(declare it `a owl:Class ; rdfs:subClassOf kg:Entity`)")
-    return names
+    return _entity_class_names(iri, names, what, classes)
 
 
 def _cues(values: Iterable[Node]) -> set[str]:
@@ -259,8 +333,3 @@ def _error(term: Node, message: str) -> OntologyError:
     exc.term = term  # type: ignore[attr-defined]
     return exc
 
-
-def _one_line(exc: BaseException) -> str:
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    text = " ".join(lines) if lines else type(exc).__name__
-    return text if len(text) <= 240 else text[:237] + "..."

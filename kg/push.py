@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .errors import KgError
+from .errors import PushError, one_line
 from .namespaces import is_document_graph
 from .terminal import printable
 
@@ -34,10 +34,6 @@ __all__ = ["PushError", "PushSummary", "auth_header", "push"]
 
 _DETAIL_BYTES = 300          # of an error body: enough to say why, too little to flood a terminal
 _URL_SAFE = "".join(chr(c) for c in range(0x21, 0x7F))   # quote() keeps printable ASCII, encodes the rest
-
-
-class PushError(KgError):
-    """The endpoint could not be reached or refused the data."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +54,7 @@ def _printable(text: str, limit: int = 200) -> str:
     Why: an endpoint controls these bytes; ESC/CSI sequences or bidi overrides quoted raw into our
     error line could retitle the terminal, clear it, or make the line read differently.
     """
-    line = printable(" ".join(text.split()))
+    line = printable(one_line(text))
     return line if len(line) <= limit else line[:limit] + "…"
 
 

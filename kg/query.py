@@ -29,10 +29,11 @@ from typing import Any, Literal, Union
 import pyoxigraph as ox
 import rdflib
 
-from .errors import InputError, KgError, QueryError
-from .io import read_text_file
+from .errors import InputError, KgError, QueryError, one_line
+from .graph import backing_store, ox_graph_name, ox_term, to_oxigraph
+from .files import read_text_file
 from .namespaces import PREFIXES
-from .sources import load_source, one_line
+from .sources import load_source
 from .sparql_limits import MAX_QUERY_CHARS, check_sparql, unbalanced_bracket
 from .terminal import printable
 
@@ -128,31 +129,13 @@ def _to_ox(name: str, value: Any) -> Term:
     if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)):
         return value
     try:
-        if isinstance(value, rdflib.URIRef):
-            return ox.NamedNode(str(value))
-        if isinstance(value, rdflib.BNode):
-            return ox.BlankNode(str(value))
+        if isinstance(value, rdflib.term.Identifier):   # URIRef, BNode, Literal: str subclasses, so first
+            return ox_term(value)
         if isinstance(value, (str, bool, int, float, Decimal, _dt.date, _dt.datetime)):
-            value = rdflib.Literal(value)  # plain str is a string literal, never an IRI or SPARQL
-        if isinstance(value, rdflib.Literal):
-            return ox.Literal(str(value), language=value.language,
-                              datatype=ox.NamedNode(str(value.datatype)) if value.datatype else None)
+            return ox_term(rdflib.Literal(value))  # plain str is a string literal, never an IRI or SPARQL
     except ValueError as exc:
         raise QueryError(f"binding ?{name}: {one_line(exc)}") from None
     raise QueryError(f"binding ?{name}: cannot use a {type(value).__name__} as an RDF term")
-
-
-def _rdflib_copy(graph: rdflib.Graph) -> ox.Store:
-    """Copy an rdflib graph/dataset (non-Oxigraph store) into Oxigraph, keeping named graphs."""
-    store = ox.Store()
-    if isinstance(graph, rdflib.ConjunctiveGraph):
-        quads = (ox.Quad(_to_ox("s", s), _to_ox("p", p), _to_ox("o", o), _graph_node(g))
-                 for s, p, o, g in graph.quads((None, None, None, None)))
-    else:
-        quads = (ox.Quad(_to_ox("s", s), _to_ox("p", p), _to_ox("o", o), ox.DefaultGraph())
-                 for s, p, o in graph)
-    store.extend(list(quads))
-    return store
 
 
 def _open(source: Source) -> tuple[ox.Store, dict[str, Any]]:
@@ -163,23 +146,14 @@ def _open(source: Source) -> tuple[ox.Store, dict[str, Any]]:
     if isinstance(source, (str, os.PathLike)):
         return load_source(source), union
     if isinstance(source, rdflib.Graph):
-        inner = getattr(source.store, "_inner", None)  # oxrdflib: query its Oxigraph store in place
-        if isinstance(inner, ox.Store):
-            if isinstance(source, rdflib.ConjunctiveGraph):
-                return inner, union
-            return inner, {"default_graph": [_graph_node(source.identifier)]}
-        return _rdflib_copy(source), union
+        inner = backing_store(source)       # oxrdflib: query its Oxigraph store in place
+        if inner is not None and not isinstance(source, rdflib.ConjunctiveGraph):
+            return inner, {"default_graph": [ox_graph_name(source)]}
+        try:
+            return to_oxigraph(source), union
+        except ValueError as exc:
+            raise QueryError(f"cannot query this graph: {one_line(exc)}") from None
     raise QueryError(f"cannot query a {type(source).__name__}; give a path, an Oxigraph Store or an rdflib graph")
-
-
-def _graph_node(ident: Any) -> ox.NamedNode | ox.BlankNode | ox.DefaultGraph:
-    """Oxigraph graph name for an rdflib graph or its identifier (rdflib's default graph -> DefaultGraph)."""
-    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-
-    ident = getattr(ident, "identifier", ident)
-    if ident is None or ident == DATASET_DEFAULT_GRAPH_ID:
-        return ox.DefaultGraph()
-    return ox.BlankNode(str(ident)) if isinstance(ident, rdflib.BNode) else ox.NamedNode(str(ident))
 
 
 def read_query_file(path: str | os.PathLike[str]) -> str:

@@ -5,6 +5,8 @@ failed actors and streams results back. Each actor loads the Stanza pipeline onc
 of documents to their parses (shipped back as compact JSON); the driver then extracts entities and
 relations over the whole corpus (entities are merged across documents, which needs every
 document's mentions) and writes one graph or store. Optional extra: ``pip install 'jalin[distributed]'``.
+The :class:`~kg.options.ParseOptions` are handed to each actor's constructor, so a remote cluster
+parses with the caller's settings, whatever its environment.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .errors import KgError
+from .errors import KgError, one_line
 from .inputs import Failure, RawText
+from .options import ParseOptions
+from .parsing import Cut, parse_chunk
 from .types import Document
 
 __all__ = ["parse_with_ray"]
@@ -22,25 +26,29 @@ __all__ = ["parse_with_ray"]
 class _Parser:
     """A Ray actor: the bundled Stanza pipeline, loaded once per actor."""
 
-    def __init__(self) -> None:
+    def __init__(self, options: ParseOptions) -> None:
         from .nlp import load_pipeline
-        self.nlp = load_pipeline()
+        self.options = options
+        self.nlp = load_pipeline(resources_dir=options.resources_dir)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
         from .cache import encode_sentences
-        from .pipeline import _parse_isolated
         chunk = [RawText(str(i), str(t)) for i, t in zip(batch["id"], batch["text"])]
         failures: list[Failure] = []
-        parsed = {d.id: d for d in _parse_isolated(self.nlp, chunk, failures)}
+        cuts: list[Cut] = []
+        parsed = {d.id: d for d in parse_chunk(self.nlp, chunk, failures, max_run=self.options.max_sentence_chars,
+                                                cuts=cuts)}
         reasons = {f.id: f.reason for f in failures}
+        cut = {c.id: c for c in cuts}
         return {"id": [t.id for t in chunk],
-                "parse": [encode_sentences(parsed[t.id]) if t.id in parsed else "" for t in chunk],
+                "parse": [encode_sentences(parsed[t.id], cut.get(t.id)) if t.id in parsed else "" for t in chunk],
                 "failure": [reasons.get(t.id, "") for t in chunk]}
 
 
 def parse_with_ray(texts: Sequence[RawText], *, workers: int = 2, batch_size: int = 16,
-                   address: str | None = None) -> tuple[list[Document], list[Failure]]:
-    """Parse ``texts`` with ``workers`` Ray actors; documents in input order, plus failures.
+                   address: str | None = None, options: ParseOptions | None = None
+                   ) -> tuple[list[Document], list[Failure], list[Cut]]:
+    """Parse ``texts`` with ``workers`` Ray actors; documents in input order, failures, and cuts.
 
     ``address`` joins an existing cluster (``ray://host:10001`` or ``auto``); without it a local Ray
     instance with ``workers`` CPUs is started for this call and shut down after.
@@ -53,7 +61,7 @@ def parse_with_ray(texts: Sequence[RawText], *, workers: int = 2, batch_size: in
     from .cache import decode_sentences
 
     if not texts:
-        return [], []
+        return [], [], []
     import logging
     for name in ("ray", "ray.data"):   # progress and status chatter would mix with Jalin's own
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -66,23 +74,26 @@ def parse_with_ray(texts: Sequence[RawText], *, workers: int = 2, batch_size: in
                 ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False, configure_logging=False)
         except Exception as exc:   # connection refused, bad address: one line for the CLI
             raise KgError(f"cannot start or reach Ray{f' at {address}' if address else ''}: "
-                          f"{' '.join(str(exc).split())[:200]}") from None
+                          f"{one_line(exc, 200)}") from None
     try:
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
         ctx.print_on_execution_start = False
         items = ray.data.from_items([{"id": t.id, "text": t.text} for t in texts])
         rows = items.map_batches(_Parser, batch_size=batch_size, concurrency=workers, num_cpus=1,
+                                 fn_constructor_kwargs={"options": options or ParseOptions()},
                                  batch_format="numpy").take_all()
     finally:
         if started:
             ray.shutdown()
     by_id = {str(r["id"]): r for r in rows}
-    docs, failures = [], []
+    docs, failures, cuts = [], [], []
     for t in texts:
         row = by_id.get(t.id)
         if row is None or row["failure"]:
             failures.append(Failure(t.id, str(row["failure"]) if row is not None else f"{t.id}: lost by Ray"))
             continue
-        docs.append(Document(t.id, t.text, decode_sentences(str(row["parse"])), t.source, t.meta))
-    return docs, failures
+        sentences, cut = decode_sentences(str(row["parse"]), t.id)
+        docs.append(Document(t.id, t.text, sentences, t.source, t.meta))
+        cuts += [cut] if cut is not None else []
+    return docs, failures, cuts

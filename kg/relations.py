@@ -11,7 +11,7 @@ from .candidates import PairCandidate, RuleHit, document_candidates, per_sentenc
 from .features import property_features
 from .linear import LinearModel
 from .ontology import Ontology
-from .patterns import RULES, Candidate, SentenceContext
+from .patterns import Candidate, SentenceContext, run_rules, select_rules
 from .thresholds import DEFAULT_MIN_CONFIDENCE
 from .types import Document, Relation
 
@@ -27,8 +27,9 @@ def extract_relations(doc: Document, entity_at: Mapping[tuple[int, int], str],
 
     With a ``model``, every candidate pair is scored and kept at ``min_confidence`` or above
     (``kg:extractedBy`` is the model's name, or the rule's id where the rule's measured precision
-    is the higher score); without one, the rules alone decide. ``names`` (folded form → entity
-    key) lets the model also read names nested in names.
+    is the higher score); without one, the rules alone decide (``rules``: their ids, default all
+    registered, see :mod:`kg.patterns.registry`). ``names`` (folded form → entity key) lets the
+    model also read names nested in names.
     """
     if model is not None:
         best = _scored(doc, entity_at, classes, onto, model, min_confidence, names)
@@ -58,12 +59,11 @@ def _keep(best: dict, c: Candidate, si: int, onto: Ontology) -> None:
 def _ruled(doc, entity_at, classes, onto, rules) -> dict:
     by_sentence = per_sentence(entity_at)
     best: dict = {}
-    active = [(rid, RULES[rid]) for rid in (rules or RULES)]
+    active = select_rules(rules)
     for s in doc.sentences:
         ctx = SentenceContext(s, by_sentence.get(s.index, {}), classes, onto)
-        for rid, rule in active:
-            for c in rule(ctx):
-                _keep(best, Candidate(c.subject, c.predicate, c.object, c.confidence, rid), s.index, onto)
+        for c in run_rules(ctx, active):
+            _keep(best, c, s.index, onto)
     return best
 
 

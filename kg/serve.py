@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError, KgError
+from .errors import InputError, ServeError, one_line
 
 if TYPE_CHECKING:
     from .serve_proxy import Front
@@ -36,10 +36,6 @@ __all__ = ["DEFAULT_TIMEOUT_S", "ServeError", "ServerPlan", "check_port", "oxigr
 DEFAULT_TIMEOUT_S = 60
 """Seconds a query may run before the Oxigraph server stops it (``jalin serve --timeout-s``)."""
 _PR_SET_PDEATHSIG = 1                  # <linux/prctl.h>
-
-
-class ServeError(KgError):
-    """The server could not start or stopped with an error."""
 
 
 @dataclass(frozen=True)
@@ -205,7 +201,7 @@ class _Child:
 
     def message(self) -> str:
         self.drain.join(timeout=5)
-        return " ".join(" ".join(self.tail).split())
+        return one_line(" ".join(self.tail))
 
 
 def _spawn(p: ServerPlan, address: tuple[str, int]) -> _Child:

@@ -33,7 +33,7 @@ import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["MAX_SPARQL_BYTES", "MAX_UPLOAD_BYTES", "Front", "Policy", "Refusal", "is_loopback", "open_front"]
+__all__ = ["MAX_SPARQL_BYTES", "MAX_UPLOAD_BYTES", "Front", "Policy", "is_loopback", "open_front"]
 
 MIB = 1024 * 1024
 MAX_SPARQL_BYTES = 1 * MIB
@@ -57,7 +57,7 @@ PEEK = 64 * 1024                                         # bytes held back to te
 CHUNK = 64 * 1024
 
 
-class Refusal(Exception):
+class _Refusal(Exception):
     """A request the proxy answers itself, with this status and one-line reason."""
 
     def __init__(self, status: int, reason: str) -> None:
@@ -126,16 +126,16 @@ def _is_ip(name: str) -> bool:
 
 
 def check_host(policy: Policy, value: str | None) -> tuple[str, int]:
-    """The (name, port) a valid Host header names; raises :class:`Refusal` for any other server."""
+    """The (name, port) a valid Host header names; raises :class:`_Refusal` for any other server."""
     if not value:
-        raise Refusal(400, f"refused: the request has no Host header; use {policy.home}")
+        raise _Refusal(400, f"refused: the request has no Host header; use {policy.home}")
     parts = _split_authority(value)
     if parts is not None:
         name, port = parts
         known = name in policy.names or (policy.any_ip and _is_ip(name))
         if known and (80 if port is None else port) == policy.port:
             return name, policy.port
-    raise Refusal(403, f"refused: Host '{value.strip()[:100]}' is not this server (a DNS-rebinding guard); "
+    raise _Refusal(403, f"refused: Host '{value.strip()[:100]}' is not this server (a DNS-rebinding guard); "
                        f"use {policy.home}")
 
 
@@ -162,7 +162,7 @@ def check_origin(method: str, own: tuple[str, int], sent: list[tuple[str, str]])
     mine = ("http", own[0].strip("[]"), own[1])
     for header, value in sent:
         if _origin_of(value) != mine:
-            raise Refusal(403, f"refused: a {method} sent by another site ({header}: {value.strip()[:100]}); "
+            raise _Refusal(403, f"refused: a {method} sent by another site ({header}: {value.strip()[:100]}); "
                                "only this server's own pages and non-browser clients may send one")
 
 
@@ -184,14 +184,14 @@ def check_body_type(method: str, path: str, ctype: str) -> None:
     sent = f"Content-Type {ctype}" if ctype else "no Content-Type"
     if path == "/query":
         if ctype not in ("application/sparql-query", FORM):
-            raise Refusal(415, f"refused: a query sent with {sent}; send it as application/sparql-query "
+            raise _Refusal(415, f"refused: a query sent with {sent}; send it as application/sparql-query "
                                "or application/x-www-form-urlencoded")
     elif path == "/update":
         if ctype != "application/sparql-update":
-            raise Refusal(415, f"refused: an update sent with {sent}; send it as Content-Type: "
+            raise _Refusal(415, f"refused: an update sent with {sent}; send it as Content-Type: "
                                "application/sparql-update (forms and text/plain are what any web page can post)")
     elif not ctype or ctype in SIMPLE_TYPES:
-        raise Refusal(415, f"refused: a {method} to {path} with {sent}; send RDF with its own media type "
+        raise _Refusal(415, f"refused: a {method} to {path} with {sent}; send RDF with its own media type "
                            "(text/turtle, application/n-triples, application/trig, ...)")
 
 
@@ -206,7 +206,7 @@ def sparql_texts(query_string: str, ctype: str, body: bytes | None) -> list[str]
         try:
             texts.append(body.decode("utf-8"))
         except UnicodeDecodeError:
-            raise Refusal(400, "refused: the query or update is not UTF-8 text") from None
+            raise _Refusal(400, "refused: the query or update is not UTF-8 text") from None
     return texts
 
 
@@ -219,7 +219,7 @@ def check_texts(policy: Policy, texts: list[str]) -> None:
         try:
             check_sparql(text, allow_service=policy.allow_service)
         except QueryError as exc:
-            raise Refusal(400, "refused: " + (str(exc).splitlines() or ["invalid query"])[0]) from None
+            raise _Refusal(400, "refused: " + (str(exc).splitlines() or ["invalid query"])[0]) from None
 
 
 def body_limit(path: str, ctype: str) -> tuple[int, str]:
@@ -264,7 +264,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _relay(self) -> None:
         try:
             body, length = self._checked()
-        except Refusal as refusal:
+        except _Refusal as refusal:
             self._answer(refusal.status, refusal.reason)
             return
         self._forward(body, length)
@@ -276,18 +276,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         policy = self.server.policy
         own = check_host(policy, self.headers.get("Host"))
         if not self.path.startswith("/"):      # an absolute URL would route differently in Oxigraph
-            raise Refusal(400, "refused: the request target must be a path such as /query")
+            raise _Refusal(400, "refused: the request target must be a path such as /query")
         check_origin(self.command, own, [(name, value) for name, value in self.headers.items()
                                          if name.lower() in ("origin", "referer")])
         path, _, query_string = self.path.partition("?")
         ctype = media_type(self.headers.get("Content-Type"))
         check_body_type(self.command, path, ctype)
         if "transfer-encoding" in {k.lower() for k in self.headers}:
-            raise Refusal(411, "refused: send the body with a Content-Length header (chunked bodies are not accepted)")
+            raise _Refusal(411, "refused: send the body with a Content-Length header (chunked bodies are not accepted)")
         length = self._length()
         cap, what = body_limit(path, ctype)
         if length > cap:
-            raise Refusal(413, f"refused: the request body is {length:,} bytes; {what}")
+            raise _Refusal(413, f"refused: the request body is {length:,} bytes; {what}")
         if self.headers.get("Expect", "").lower() == "100-continue" and length:
             self.send_response_only(100)
             self.end_headers()
@@ -304,7 +304,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if raw is None:
             return 0
         if not _digits(raw.strip()):
-            raise Refusal(400, f"refused: Content-Length '{raw[:40]}' is not a number")
+            raise _Refusal(400, f"refused: Content-Length '{raw[:40]}' is not a number")
         return int(raw)
 
     def _stream(self, length: int) -> Iterator[bytes]:

@@ -15,9 +15,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset
 
-from .errors import QueryError
+from .errors import QueryError, one_line
 
-__all__ = ["RDF_FORMATS", "load_source", "load_rdflib", "one_line"]
+__all__ = ["RDF_FORMATS", "load_source", "load_rdflib"]
 
 # Extension -> Oxigraph format. Explicit (not RdfFormat.from_extension) so that `.json`, which Jalin
 # writes as a networkx node-link file, is not mistaken for JSON-LD.
@@ -41,11 +41,6 @@ _NOT_RDF_HINTS = {
     ".html": "an HTML visualisation, not RDF; query the .ttl/.trig output instead",
     ".txt": "a text document; build it first with `jalin build` and query the output",
 }
-
-
-def one_line(message: object) -> str:
-    """Collapse a (parser) message to one line: the CLI contract is one-line errors."""
-    return " ".join(str(message).split())
 
 
 def _check_file(path: Path) -> ox.RdfFormat:

@@ -31,7 +31,8 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS
 
 from .doc_ids import collision, same_document
-from .errors import OutputError, QueryError
+from .errors import OutputError, QueryError, one_line
+from .graph import to_oxigraph   # re-exported: kg.store.to_oxigraph is public
 from .namespaces import DOCUMENT_GRAPHS, KG, is_document_graph
 
 __all__ = ["StoreSummary", "check_store", "check_target", "check_unlocked", "is_store", "open_store", "reader_lock",
@@ -110,7 +111,7 @@ def check_store(path: str | os.PathLike[str]) -> None:
         try:
             ox.Store.read_only(str(p))
         except (OSError, RuntimeError, ValueError) as exc:
-            reason = " ".join(str(exc).split())
+            reason = one_line(exc)
     if reason is not None:
         raise QueryError(f"{p}: not a readable Oxigraph store: {reason}")
 
@@ -192,20 +193,10 @@ def open_store(path: str | os.PathLike[str]) -> ox.Store:
         _WRITING.add(p.resolve())
         return store
     except (OSError, RuntimeError) as exc:
-        text = " ".join(str(exc).split())
+        text = one_line(exc)
         if "lock" in text.lower():
             raise OutputError(f"{p}: the store is locked by another process; wait for it or stop it") from None
         raise OutputError(f"{p}: cannot open the store for writing: {text}") from None
-
-
-def to_oxigraph(ds) -> ox.Store:
-    """The pyoxigraph store behind an rdflib Dataset (ours are oxrdflib-backed), or a copy."""
-    inner = getattr(getattr(ds, "store", None), "_inner", None)
-    if isinstance(inner, ox.Store):
-        return inner
-    store = ox.Store()
-    store.load(input=ds.serialize(format="nquads", encoding="utf-8"), format=ox.RdfFormat.N_QUADS)
-    return store
 
 
 def _by_graph(source: ox.Store) -> dict[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[ox.Quad]]:
@@ -224,8 +215,8 @@ def write_store(ds, path: str | os.PathLike[str], documents: Iterable[str] = ())
     store = open_store(path)
     try:
         return _write(store, ds, str(path), documents)
-    except (OSError, RuntimeError, SyntaxError) as exc:
-        raise OutputError(f"{path}: writing the store failed: {' '.join(str(exc).split())}") from None
+    except (OSError, RuntimeError, SyntaxError, ValueError) as exc:   # ValueError: a term Oxigraph cannot hold
+        raise OutputError(f"{path}: writing the store failed: {one_line(exc)}") from None
     finally:
         del store                                  # closes the database and its lock…
         _WRITING.discard(Path(path).resolve())     # …so probing it is safe again

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Word", "Sentence", "Document", "Mention", "Entity", "Relation", "CLASSES"]
-
-#: The six entity classes of the ontology (local names in ``kg:``).
-CLASSES = ("Person", "Organization", "Country", "AIModel", "Location", "Event")
+__all__ = ["Word", "Sentence", "Document", "Mention", "Entity", "Relation"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +60,7 @@ class Mention:
     start: int         # first word id (inclusive)
     end: int           # last word id (inclusive)
     text: str          # surface form as in the document
-    cls: str           # one of CLASSES
+    cls: str           # an entity class of the ontology (local name: "Person")
     source: str        # "ner", "gazetteer", "chunk", "coref"
     start_char: int
     end_char: int

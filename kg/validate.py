@@ -14,9 +14,9 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Node, URIRef
 from rdflib.collection import Collection
-from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import RDF, RDFS, SH
 
+from .export import union_graph
 from .namespaces import PREFIXES
 from .ontology import Ontology, class_members, load_ontology, parse_rdf_file, shapes_path
 
@@ -67,7 +67,7 @@ def validate(
     from pyshacl import validate as shacl_validate  # lazy: pyshacl is slow to import
 
     ont = ontology if ontology is not None else load_ontology()
-    union = _union(data)
+    union = union_graph(data)
     shapes = _shapes(ont, tuple(extra_shapes))
     conforms, results, _ = shacl_validate(
         union, shacl_graph=shapes, ont_graph=ont.graph, inference="none",
@@ -76,16 +76,6 @@ def validate(
     unasserted = _unasserted(union)
     violations = sorted([*_results(results, union), *unasserted], key=_sort_key)
     return ValidationReport(conforms=bool(conforms) and not unasserted, violations=tuple(violations))
-
-
-def _union(data: Graph) -> Graph:
-    """One graph holding every triple of a Dataset/ConjunctiveGraph; a plain Graph as is."""
-    if not isinstance(data, ConjunctiveGraph):
-        return data
-    union = Graph()
-    for s, p, o, _ in data.quads((None, None, None, None)):
-        union.add((s, p, o))
-    return union
 
 
 @functools.lru_cache(maxsize=1)

@@ -22,7 +22,8 @@ from rdflib import Graph
 
 from . import _viz_page as _page
 from .errors import InputError
-from .io import atomic_write
+from .export import to_networkx
+from .files import atomic_write
 
 __all__ = ["PHYSICS_THRESHOLD", "STYLES", "VizSummary", "generate_html", "select_nodes", "write_html"]
 
@@ -61,8 +62,6 @@ def _as_networkx(ds_or_nx: Graph | nx.Graph) -> nx.Graph:
     if isinstance(ds_or_nx, nx.Graph):
         return ds_or_nx
     if isinstance(ds_or_nx, Graph):
-        from .export import to_networkx
-
         return to_networkx(ds_or_nx)
     raise InputError(f"cannot visualise a {type(ds_or_nx).__name__}; give an rdflib graph or a networkx graph")
 

@@ -1,19 +1,22 @@
-"""Hand-built Datasets that follow the RDF contract (DESIGN.md section 3) for export/viz tests.
+"""Datasets for the export/viz tests, built by the real writer (:func:`kg.graph.build_dataset`).
 
-Built here rather than by kg.graph so these tests pin the contract itself, not the builder.
+Specs are short tuples; they become the pipeline's own frozen ``Document``/``Entity``/``Relation``
+objects, so these graphs are exactly what a build writes (Oxigraph-backed, xsd:decimal
+confidences, the real statement IRIs) and cannot drift from it. The RDF contract itself is
+pinned by tests/test_graph.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 
-from rdflib import Dataset, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import Dataset
 
-from kg.namespaces import KG, PREFIXES, RES, WD, document_iri, entity_iri, statement_iri
+from kg.graph import ENTITIES_GRAPH, build_dataset as write_dataset
+from kg.types import Document, Entity, Relation
 
-ENTITIES_GRAPH = RES["graph/entities"]
+__all__ = ["ENTITIES_GRAPH", "MALICIOUS", "SAMPLE_ENTITIES", "SAMPLE_RELATIONS", "WEIRD", "build_dataset",
+           "facts", "sample_dataset", "weird_dataset"]
 
 # (class, canonical name, aliases, wikidata id)
 EntitySpec = tuple[str, str, tuple[str, ...], "str | None"]
@@ -46,47 +49,30 @@ SAMPLE_RELATIONS: list[RelationSpec] = [
 ]
 
 
-def build_dataset(entities: Iterable[EntitySpec], relations: Iterable[RelationSpec]) -> Dataset:
-    """A Dataset shaped like kg.graph's output: entity graph plus one named graph per document."""
-    ds = Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
-    ent_graph = ds.graph(ENTITIES_GRAPH)
-    iris: dict[str, URIRef] = {}
-    for cls, name, aliases, qid in entities:
-        iri = entity_iri(cls, name)
-        iris[name] = iri
-        ent_graph.add((iri, RDF.type, KG[cls]))
-        ent_graph.add((iri, RDFS.label, Literal(name, lang="id")))
-        for alias in aliases:
-            ent_graph.add((iri, SKOS.altLabel, Literal(alias, lang="id")))
-        if qid:
-            ent_graph.add((iri, OWL.sameAs, WD[qid]))
-    offsets: dict[str, int] = {}
+def facts(entities: Iterable[EntitySpec],
+          relations: Iterable[RelationSpec]) -> tuple[tuple[Document, ...], tuple[Entity, ...], tuple[Relation, ...]]:
+    """Specs as the pipeline's objects: each document's text is its evidence sentences, one after
+    another, so every relation's character span points at its own sentence."""
+    ents = tuple(Entity(key=f"{cls}:{name}", name=name, cls=cls, aliases=tuple(aliases), wikidata=qid)
+                 for cls, name, aliases, qid in entities)
+    keys = {e.name: e.key for e in ents}
+    texts: dict[str, str] = {}
+    rels = []
     for subj, pred, obj, doc_id, evidence, conf in relations:
-        doc = document_iri(doc_id)
-        g = ds.graph(RES[f"graph/document/{doc_id}"])
-        g.add((doc, RDF.type, KG.Document))
-        g.add((doc, DCTERMS.identifier, Literal(doc_id)))
-        g.add((doc, DCTERMS.source, Literal(f"examples/{doc_id}.txt")))
-        g.add((doc, KG.contentHash, Literal(hashlib.sha256(doc_id.encode()).hexdigest())))
-        s, p, o = iris[subj], KG[pred], iris[obj]
-        start = offsets.get(doc_id, 0)
-        end = start + len(evidence)
-        offsets[doc_id] = end + 1
-        st = statement_iri(str(s), pred, str(o), doc_id, str(start))
-        g.add((s, p, o))
-        g.add((st, RDF.type, RDF.Statement))
-        g.add((st, RDF.subject, s))
-        g.add((st, RDF.predicate, p))
-        g.add((st, RDF.object, o))
-        g.add((st, PROV.wasDerivedFrom, doc))
-        g.add((st, KG.evidence, Literal(evidence, lang="id")))
-        g.add((st, KG.charStart, Literal(start)))
-        g.add((st, KG.charEnd, Literal(end)))
-        g.add((st, KG.confidence, Literal(conf, datatype=XSD.double)))
-        g.add((st, KG.extractedBy, Literal(f"rule-{pred}")))
-    return ds
+        before = texts.get(doc_id)
+        start = 0 if before is None else len(before) + 1
+        texts[doc_id] = evidence if before is None else f"{before} {evidence}"
+        rels.append(Relation(subject=keys[subj], predicate=pred, object=keys[obj], doc_id=doc_id, sentence=0,
+                             evidence=evidence, start_char=start, end_char=start + len(evidence),
+                             confidence=conf, rule=f"rule-{pred}"))
+    docs = tuple(Document(id=doc_id, text=text, sentences=(), source=f"examples/{doc_id}.txt")
+                 for doc_id, text in texts.items())
+    return docs, ents, tuple(rels)
+
+
+def build_dataset(entities: Iterable[EntitySpec], relations: Iterable[RelationSpec]) -> Dataset:
+    """The Dataset a build of these facts writes: entity graph plus one named graph per document."""
+    return write_dataset(*facts(entities, relations))
 
 
 def sample_dataset() -> Dataset:

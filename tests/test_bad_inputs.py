@@ -459,9 +459,9 @@ def test_bad_input(case: Case, tmp_path: Path, tmp_path_factory: pytest.TempPath
 
 
 def test_check_output_probes_without_leaving_anything(tmp_path: Path) -> None:
-    """kg.io.check_output: the early check a long-running command can make before it works."""
+    """kg.files.check_output: the early check a long-running command can make before it works."""
     from kg.errors import OutputError
-    from kg.io import check_output
+    from kg.files import check_output
 
     check_output(tmp_path / "g.ttl")
     assert list(tmp_path.iterdir()) == []

@@ -89,3 +89,22 @@ def test_cli_rebuild_uses_the_cache(cli, tmp_path, monkeypatch) -> None:
     assert len(list(env_cache.rglob("*.json"))) == 1
     one, two = (tmp_path / "one.ttl").read_bytes(), (tmp_path / "two.ttl").read_bytes()
     assert one == two == (tmp_path / "three.ttl").read_bytes()
+
+
+def test_a_cached_parse_keeps_its_cut_and_the_length_is_in_the_key(nlp, tmp_path, monkeypatch) -> None:
+    """The cut is reported by the parse that made it, and again when the cache serves that parse
+    (no text is split a second time to warn); another --max-sentence-chars is another key."""
+    from kg.cache import models_fingerprint
+    from kg.options import ParseOptions
+    runaway = RawText("r", "kata " * 150, "r.txt")
+    options = ParseOptions(max_sentence_chars=100)
+    cache = ParseCache(tmp_path, models_fingerprint(options=options))
+    cold_cuts: list = []
+    cold = parse([runaway, TEXTS[0]], nlp, cache=cache, options=options, cuts=cold_cuts)
+    assert [(c.id, c.max_chars) for c in cold_cuts] == [("r", 100)] and cold_cuts[0].times >= 6
+    assert all(s.end_char - s.start_char <= 100 for s in cold[0].sentences)
+    monkeypatch.setattr(kg.nlp, "load_pipeline", lambda *a, **k: pytest.fail("models loaded for cached texts"))
+    warm_cuts: list = []
+    assert parse([runaway, TEXTS[0]], None, cache=cache, options=options, cuts=warm_cuts) == cold
+    assert warm_cuts == cold_cuts
+    assert models_fingerprint(options=ParseOptions(max_sentence_chars=120)) != cache.fingerprint

@@ -19,8 +19,9 @@ from graph_fixtures import (
 )
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, RDFS, XSD
 
 from kg import export
 from kg.errors import OutputError
@@ -34,14 +35,19 @@ GIGACHAT = str(entity_iri("AIModel", "GigaChat"))
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def _plain(term):
+    """RDF 1.1: "x"^^xsd:string is "x"; the Oxigraph-backed build spells it typed, a parser plain."""
+    return Literal(str(term)) if isinstance(term, Literal) and term.datatype == XSD.string else term
+
+
 def _graphs(ds: Dataset) -> dict[str, Graph]:
     """Named graph -> its triples, skipping empty ones (rdflib always lists the default graph)."""
     out = {}
     for g in ds.graphs():
         if len(g):
             copy = Graph()
-            for t in g:
-                copy.add(t)
+            for s, p, o in g:
+                copy.add((s, p, _plain(o)))
             out[str(g.identifier)] = copy
     return out
 
@@ -100,11 +106,14 @@ def test_quad_formats_keep_named_graphs(tmp_path, make, ext) -> None:
 
 
 def test_rdf_text_has_no_raw_control_characters() -> None:
+    """The build drops C0 controls from literals, but a graph read from elsewhere (``jalin viz``
+    on a user's file) may hold any: the writers escape them, DEL included."""
     ds = weird_dataset()
+    ds.graph(URIRef("urn:x-test:elsewhere")).add((URIRef(PUTIN), RDFS.comment, Literal("ctrl\x01\x1f end")))
     for fmt in ("turtle", "trig", "nt", "nquads"):
         text = export.generate_rdf(ds, fmt)
         assert not _XML_BAD.search(text), fmt
-        assert "\\u0001" in text
+        assert "\\u0001" in text and "\\u001F" in text and "\\u007F" in text, fmt
 
 
 def test_output_is_deterministic(tmp_path) -> None:
@@ -120,15 +129,16 @@ def test_output_is_deterministic(tmp_path) -> None:
 
 
 def test_oxigraph_store_gives_identical_output() -> None:
-    """Oxigraph (the default store) spells plain literals as xsd:string; outputs must not differ."""
-    pytest.importorskip("oxrdflib")
-    ds = weird_dataset()
-    ox = Dataset(store="Oxigraph")
-    for s, p, o, g in ds.quads((None, None, None, None)):
-        ox.graph(g).add((s, p, o))
+    """Oxigraph (the build's store) spells plain literals as xsd:string, rdflib's memory store
+    plain; outputs must not differ."""
+    ox = weird_dataset()
+    memory = Dataset()
+    for s, p, o, g in ox.quads((None, None, None, None)):
+        memory.graph(g).add((s, p, _plain(o)))
+    assert type(ox.store).__name__ == "OxigraphStore" and type(memory.store).__name__ == "Memory"
     for fmt in ("turtle", "trig", "json-ld", "nt", "nquads"):
-        assert export.generate_rdf(ox, fmt) == export.generate_rdf(ds, fmt), fmt
-    assert export.generate_graphml(export.to_networkx(ox)) == export.generate_graphml(export.to_networkx(ds))
+        assert export.generate_rdf(memory, fmt) == export.generate_rdf(ox, fmt), fmt
+    assert export.generate_graphml(export.to_networkx(memory)) == export.generate_graphml(export.to_networkx(ox))
 
 
 def test_to_networkx_has_entities_and_relations_only() -> None:
@@ -214,3 +224,16 @@ def test_output_is_identical_across_processes(tmp_path) -> None:
     runs = [subprocess.run([sys.executable, "-c", code, *formats], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")]
     assert runs[0] == runs[1] == runs[2]
+
+
+def test_entities_of_a_user_class_are_nodes() -> None:
+    """A class from a user's ontology (kg:Product) is exported like a bundled one; the bundled
+    ontology's priority still decides a node with two types, and documents stay out."""
+    ds = build_dataset([("Product", "iPhone", (), None), ("Organization", "Apple", (), None)],
+                       [("Apple", "develops", "iPhone", "doc", "Apple mengembangkan iPhone.", 0.9)])
+    apple = entity_iri("Organization", "Apple")
+    ds.graph(URIRef("urn:x-test:extra")).add((apple, RDF.type, KG.Product))    # two types: Organization wins
+    g = export.to_networkx(ds)
+    assert g.nodes[str(entity_iri("Product", "iPhone"))]["cls"] == "Product"
+    assert g.nodes[str(apple)]["cls"] == "Organization" and g.number_of_nodes() == 2
+    assert g.number_of_edges() == 1

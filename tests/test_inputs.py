@@ -116,7 +116,7 @@ def test_same_stem_conllu_files_fail_alone_and_a_folder_builds_both(tmp_path):
 def test_atomic_write_leaves_no_temp_file_and_normal_permissions(tmp_path):
     import os
     import pytest
-    from kg.io import atomic_write
+    from kg.files import atomic_write
     out = tmp_path / "g.ttl"
     with atomic_write(out) as fh:
         fh.write("ok")

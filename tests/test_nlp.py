@@ -91,17 +91,19 @@ def test_paragraphs_are_lines_and_long_lines_are_cut_at_sentence_ends():
     assert all(seg.rstrip().endswith("GigaChat.") for seg in long_line[:-1])     # cut after a full stop
 
 
-def test_runaway_text_is_cut_at_the_configured_length(monkeypatch):
+def test_runaway_text_is_cut_at_the_configured_length():
+    """The length is an argument (from ParseOptions), never read from the environment."""
+    from kg.errors import InputError
+    from kg.options import ParseOptions
     text = "Judul\n" + "kata " * 500 + "\nSberbank mengembangkan GigaChat. " * 3
     cuts: list[int] = []
     default = knlp.paragraphs(text, cuts)
     assert cuts and all(len(seg) <= knlp.MAX_RUN for _, seg in default)
-    monkeypatch.setenv("JALIN_MAX_SENTENCE_CHARS", "120")
-    short = knlp.paragraphs(text)
+    short = knlp.paragraphs(text, max_run=120)
     assert all(len(seg) <= 120 for _, seg in short) and len(short) > len(default)
     assert all(text[o:o + len(seg)] == seg for o, seg in short)
-    monkeypatch.setenv("JALIN_MAX_SENTENCE_CHARS", "7")           # clamped: never absurdly short pieces
-    assert knlp.max_run() == 50
+    with pytest.raises(InputError, match="max_sentence_chars"):   # never absurdly short pieces
+        ParseOptions(max_sentence_chars=7)
 
 
 def test_cli_warns_about_runaway_text_and_cuts_it(cli, tmp_path):

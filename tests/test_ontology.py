@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 from kg.errors import OntologyError
 from kg.namespaces import KG
 from kg.ontology import CueIndex, load_ontology, ontology_path, shapes_path
-from kg.types import CLASSES
+
+CLASSES = ("Person", "Organization", "Country", "AIModel", "Location", "Event")   # in kg:classPriority order
 
 EXPECTED = {  # DESIGN.md section 2: property -> (domain, range)
     "leaderOf": ({"Person"}, {"Organization", "Country"}),
@@ -52,8 +54,51 @@ def test_files_ship_beside_each_other():
     assert shapes_path().name == "jalin-shapes.ttl" and shapes_path().is_file()
 
 
-def test_classes_are_the_six_entity_classes():
-    assert load_ontology().classes == frozenset(CLASSES)
+def test_classes_are_the_six_entity_classes_in_priority_order():
+    assert load_ontology().classes == CLASSES
+
+
+def test_class_nouns_come_from_the_ontology():
+    ont = load_ontology()
+    assert ont.head_nouns["bank"] == "Organization" and ont.head_nouns["kongres"] == "Event"
+    assert ont.head_nouns["negara bagian"] == "Location" and ont.head_nouns["negara"] == "Country"
+    assert ont.descriptor_nouns["perusahaan"] == "Organization" and "platform" not in ont.descriptor_nouns
+    assert set(ont.descriptor_nouns.items()) <= set(ont.head_nouns.items())
+
+
+def test_how_cues_read_comes_from_the_ontology():
+    ont = load_ontology()
+    assert ont.property("cooperatesWith").target_prepositions == ("antara", "dengan")
+    assert ont.property("develops").target_prepositions == ()
+    assert {n for n, s in ont.properties.items() if s.title_role} == {"leaderOf", "founderOf"}
+    assert {n for n, s in ont.properties.items() if s.creates_object} == {"launches", "founderOf"}
+    assert {"presiden", "ceo", "pendiri"} <= ont.titles and "perdana menteri" not in ont.titles
+    assert {"luncur", "bentuk", "diri"} <= ont.creators and "kembang" not in ont.creators
+
+
+def test_user_ttl_adds_titles_prepositions_and_widens_a_range(tmp_path):
+    ont = load_ontology([write(tmp_path, "roles.ttl", """
+        @prefix kg: <https://w3id.org/jalin/ontology#> .
+        @prefix owl: <http://www.w3.org/2002/07/owl#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        kg:Product a owl:Class ; rdfs:subClassOf kg:Entity ; kg:classPriority 0 .
+        kg:orders kg:titleRole true ; kg:targetPreposition "kepada" ; kg:rangeIncludes kg:Product .""")])
+    assert ont.classes[0] == "Product" and ont.classes[1:] == CLASSES
+    assert "perintah" in ont.titles and ont.property("orders").target_prepositions == ("kepada",)
+    assert ont.property("orders").range == {"Person", "Organization", "Product"}
+
+
+@pytest.mark.parametrize("ttl, message", [
+    ('kg:develop kg:targetPreposition "dengan" .', "kg:develop has kg:targetPreposition but is not a declared"),
+    ('kg:orders kg:titleRole "ya" .', "kg:titleRole of 'orders' must be one of true or false"),
+    ("kg:orders kg:rangeIncludes kg:Gadget .", "property 'orders': kg:rangeIncludes class Gadget is not an entity"),
+    ('kg:Document kg:headNoun "dokumen" .', "kg:Document has kg:headNoun but is not an entity class"),
+    ('kg:Person kg:classPriority "first" .', "kg:Person must have at most one integer kg:classPriority"),
+])
+def test_bad_annotations_name_the_file(tmp_path, ttl, message):
+    path = write(tmp_path, "bad.ttl", "@prefix kg: <https://w3id.org/jalin/ontology#> .\n" + ttl)
+    with pytest.raises(OntologyError, match=rf"bad\.ttl: {re.escape(message)}"):
+        load_ontology([path])
 
 
 def test_every_class_and_property_has_id_and_en_label_and_comment():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kg.inputs import RawText
+from kg.options import ParseOptions
 from kg.pipeline import documents, parse
 
 TEXTS = [RawText(f"r{i}", t, f"r{i}.txt", (("title", f"T{i}"),)) for i, t in enumerate([
@@ -13,9 +14,16 @@ TEXTS = [RawText(f"r{i}", t, f"r{i}.txt", (("title", f"T{i}"),)) for i, t in enu
 
 
 def test_ray_engine_gives_the_local_parse(nlp) -> None:
-    failures = []
-    on_ray = documents(TEXTS + [RawText("kosong", "  ")], engine="ray", workers=2, failures=failures)
-    local = parse(TEXTS, nlp)
+    """Also with the ParseOptions, which reach the actors as constructor arguments (a remote
+    cluster does not share this process's environment): the runaway text is cut there, at 100."""
+    texts = TEXTS + [RawText("runaway", "kata " * 150, "runaway.txt")]
+    options = ParseOptions(max_sentence_chars=100)
+    failures, ray_cuts, local_cuts = [], [], []
+    on_ray = documents(texts + [RawText("kosong", "  ")], engine="ray", workers=2, failures=failures,
+                       options=options, cuts=ray_cuts)
+    local = parse(texts, nlp, options=options, cuts=local_cuts)
     assert failures == []
-    assert on_ray[:3] == local                                  # same words, tags, heads, offsets, metadata
-    assert on_ray[3].id == "kosong" and on_ray[3].sentences == ()
+    assert on_ray[:4] == local                                  # same words, tags, heads, offsets, metadata
+    assert on_ray[4].id == "kosong" and on_ray[4].sentences == ()
+    assert ray_cuts == local_cuts and [(c.id, c.max_chars) for c in ray_cuts] == [("runaway", 100)]
+    assert all(s.end_char - s.start_char <= 100 for s in on_ray[3].sentences)

@@ -241,3 +241,33 @@ def test_replace_graph_with_blank_nodes_and_empty_versions(tmp_path) -> None:
     assert sorted(q.object.value for q in store.quads_for_pattern(None, None, None, g)) == ["0", "1"]
     replace_graph(store, g, [])
     assert list(store.quads_for_pattern(None, None, None, g)) == [] and store.contains_named_graph(g)
+
+
+def test_to_oxigraph_shares_a_build_and_copies_any_other_graph(tmp_path) -> None:
+    """One rdflib -> Oxigraph bridge (kg.graph.to_oxigraph) for the store writer and the query runner."""
+    import rdflib
+    from graph_fixtures import sample_dataset
+
+    from kg.graph import to_oxigraph
+    from kg.store import to_oxigraph as from_store, write_store
+
+    assert from_store is to_oxigraph                       # still importable where it was
+    built = sample_dataset()
+    assert to_oxigraph(built) is to_oxigraph(built)        # the build's own store, not a copy
+    memory = rdflib.Dataset()
+    for s, p, o, g in built.quads((None, None, None, None)):
+        memory.graph(g).add((s, p, o))
+    copied = to_oxigraph(memory)
+    assert set(copied) == set(to_oxigraph(built)) and len(list(copied.named_graphs())) == 3
+    plain = rdflib.Graph()
+    plain.add((rdflib.URIRef("urn:x:s"), rdflib.URIRef("urn:x:p"), rdflib.Literal("o", lang="id")))
+    assert [q.graph_name for q in to_oxigraph(plain)] == [ox.DefaultGraph()]
+    summary = write_store(memory, tmp_path / "store")      # a memory-store build writes like an Oxigraph one
+    assert summary.documents == 2 and summary.quads_after == len(copied)
+
+
+def test_only_one_module_reads_oxrdflib_internals() -> None:
+    import kg
+    root = Path(kg.__file__).parent
+    readers = {str(p.relative_to(root)): p.read_text("utf-8").count("_inner") for p in root.rglob("*.py")}
+    assert {p: n for p, n in readers.items() if n} == {"graph.py": 2}   # the comment and the read

@@ -215,3 +215,22 @@ def test_bundled_shapes_cover_every_relation_and_work_with_plain_pyshacl():
     bad, _, text = shacl_validate(graph(GOOD + "person:vladimir-putin kg:develops country:rusia ."),
                                   shacl_graph=shapes, ont_graph=ont, inference="none")
     assert not bad and "object of kg:develops must be an AIModel" in text
+
+
+def test_what_the_writer_builds_conforms_in_any_store() -> None:
+    """Validation sees the union graph kg.export builds (one helper for both), whether the build
+    lives in Oxigraph (typed xsd:string literals) or was copied into rdflib's memory store."""
+    from graph_fixtures import sample_dataset, weird_dataset
+
+    for make in (sample_dataset, weird_dataset):
+        built = make()
+        memory = Dataset()
+        for s, p, o, g in built.quads((None, None, None, None)):
+            memory.graph(g).add((s, p, o))
+        for ds in (built, memory):
+            report = validate(ds)
+            assert report.conforms and report.violations == (), report.text()
+    broken = sample_dataset()
+    broken.remove((None, KG.extractedBy, None))
+    report = validate(broken)
+    assert not report.conforms and "kg:extractedBy" in report.text()

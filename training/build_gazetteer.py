@@ -28,7 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from kg.gazetteer import SHORT_KEY, _exact, _key, _parse  # noqa: E402  (one folding for build and lookup)
+from kg.gazetteer import SHORT_KEY, exact_key, lookup_key, parse_tsv  # noqa: E402  (one folding for build and lookup)
+from kg.ontology import load_ontology  # noqa: E402
 
 # ISO 3166-1 alpha-2 -> Wikidata item of the country. Only ids we are sure of; others stay empty.
 WIKIDATA = {
@@ -93,7 +94,7 @@ class Row:
 
 def match_key(form: str, case: bool) -> str:
     """Key under which the runtime index stores a form (see kg.gazetteer.Gazetteer)."""
-    ek = _exact(form)
+    ek = exact_key(form)
     return "=" + ek if case or len(ek.casefold()) <= SHORT_KEY else ek.casefold()
 
 
@@ -151,19 +152,19 @@ def regions(data: Path, common: Counter) -> list[Row]:
             row.add(p.replace("Sumatera", "Sumatra"))
         row.add(f"Provinsi {p}")
         rows.append(row)
-    taken = {_key(p) for p in provinces}
+    taken = {lookup_key(p) for p in provinces}
     regs = []
     for r in json.loads((base / "kabupaten.json").read_text(encoding="utf-8")):
         m = re.match(r"(Kabupaten|Kab|Kota)( Administrasi)? (.+)$", r["nama_kabupaten"])
         kind = "Kota" if m.group(1) == "Kota" else "Kabupaten"
         regs.append((kind, m.group(3), r["nama_kabupaten"]))
-    cities = {_key(b) for k, b, _ in regs if k == "Kota"}
+    cities = {lookup_key(b) for k, b, _ in regs if k == "Kota"}
 
     def is_common(bare: str) -> bool:
         return bare in FORCE_PREFIX or (bare not in KEEP_BARE and all(common[w.lower()] for w in bare.split()))
 
     for kind, bare, raw in sorted(regs, key=lambda r: r[0] != "Kota"):    # cities claim bare names first
-        clash = _key(bare) in taken or (kind == "Kabupaten" and _key(bare) in cities)
+        clash = lookup_key(bare) in taken or (kind == "Kabupaten" and lookup_key(bare) in cities)
         prefixed = f"{kind} {bare}"
         row = Row(prefixed if clash or is_common(bare) else bare, "Location")
         row.add(prefixed, raw if not raw.startswith("Kab ") else prefixed)
@@ -171,14 +172,14 @@ def regions(data: Path, common: Counter) -> list[Row]:
             row.add(f"Kab. {bare}")
         if bare.endswith(" Kepulauan") and kind == "Kota":                   # Tidore Kepulauan -> Tidore
             row.add(bare.removesuffix(" Kepulauan"))
-        taken.add(_key(row.name))
+        taken.add(lookup_key(row.name))
         rows.append(row)
     return rows
 
 
 def curated(path: Path) -> list[Row]:
     return [Row(e.name, e.cls, e.wikidata or "", list(e.aliases), e.case_sensitive, True)
-            for e in _parse(path.read_text(encoding="utf-8"), str(path))]
+            for e in parse_tsv(path.read_text(encoding="utf-8"), str(path), load_ontology().classes)]
 
 
 def merge(generated: list[Row], extra: list[Row]) -> list[Row]:
@@ -186,10 +187,10 @@ def merge(generated: list[Row], extra: list[Row]) -> list[Row]:
     by_key: dict[tuple[str, str], Row] = {}
     for g in generated:
         for f in g.forms():
-            by_key.setdefault((g.cls, _key(f)), g)
+            by_key.setdefault((g.cls, lookup_key(f)), g)
     out = list(generated)
     for c in extra:
-        targets = {id(by_key[(c.cls, _key(f))]): by_key[(c.cls, _key(f))] for f in c.forms() if (c.cls, _key(f)) in by_key}
+        targets = {id(by_key[(c.cls, lookup_key(f))]): by_key[(c.cls, lookup_key(f))] for f in c.forms() if (c.cls, lookup_key(f)) in by_key}
         if len(targets) > 1:
             raise SystemExit(f"curated {c.name!r} matches several generated rows: {[t.name for t in targets.values()]}")
         if not targets:
@@ -239,7 +240,7 @@ def write(rows: list[Row], out: Path) -> None:
         "# Other entries are hand-curated (Apache-2.0, as Jalin). Wikidata ids are facts about public items.",
     ]
     body = []
-    for r in sorted(rows, key=lambda r: (CLASS_ORDER.index(r.cls), _key(r.name))):
+    for r in sorted(rows, key=lambda r: (CLASS_ORDER.index(r.cls), lookup_key(r.name))):
         cols = [r.name, r.cls, r.qid, "|".join(r.aliases)] + (["case"] if r.case else [])
         body.append("\t".join(cols))
     out.write_text("\n".join(header + body) + "\n", encoding="utf-8")

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .base import Candidate, SentenceContext, emit, entity_after, noun_cues, span_at, span_ending
+from .registry import rule
 
 MAX_GAP = 3   # words allowed between the cue and its entity ("Menteri Luar Negeri Rusia")
 
 
+@rule("descriptor-apposition/v1")
 def descriptor_apposition(ctx: SentenceContext) -> Iterator[Candidate]:
     s = ctx.s
     n = len(s.words)
@@ -33,8 +35,7 @@ def descriptor_apposition(ctx: SentenceContext) -> Iterator[Candidate]:
         named = span_at(ctx, k) if k <= n else None
         if named is not None:
             for prop in props:
-                yield from emit(ctx, prop, [named[1]], [rel_key], 0.85 if not comma else 0.8,
-                                "descriptor-apposition/v1")
+                yield from emit(ctx, prop, [named[1]], [rel_key], 0.85 if not comma else 0.8)
         # backward: Y , cue X
         b = cue_at - 1
         while b >= 1 and s.word(b).text.lower() in ("sang", "selaku", "sebagai", "yakni", "yaitu"):
@@ -43,4 +44,4 @@ def descriptor_apposition(ctx: SentenceContext) -> Iterator[Candidate]:
             prev = span_ending(ctx, b - 1) if b > 1 else None
             if prev is not None:
                 for prop in props:
-                    yield from emit(ctx, prop, [prev[1]], [rel_key], 0.8, "descriptor-apposition/v1")
+                    yield from emit(ctx, prop, [prev[1]], [rel_key], 0.8)

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..lemma import _stem
+from ..lemma import stem
 from ..ontology import Ontology
 from ..types import Sentence, Word
 
@@ -24,7 +24,7 @@ class Candidate:
     predicate: str
     object: str
     confidence: float
-    rule: str = ""
+    rule: str = ""      # set by the registry: the id of the rule that proposed it
 
 
 def roots(w: Word) -> frozenset[str]:
@@ -36,7 +36,7 @@ def roots(w: Word) -> frozenset[str]:
 @lru_cache(maxsize=65_536)   # every rule asks for the same words' roots: a corpus has few distinct ones
 def _roots(text: str, lemma: str) -> frozenset[str]:
     low = text.lower()
-    out = {lemma.lower(), low, _stem(low)}
+    out = {lemma.lower(), low, stem(low)}
     for prefix in ("ber", "ter", "di"):
         if low.startswith(prefix) and len(low) > len(prefix) + 3:
             out.add(low[len(prefix):])
@@ -50,7 +50,7 @@ def is_passive(w: Word) -> bool:
     if "Voice=Act" in (w.feats or ""):
         return False
     low = w.text.lower()
-    for root in {w.lemma.lower(), _stem(low)} - {low}:
+    for root in {w.lemma.lower(), stem(low)} - {low}:
         if len(root) > 2 and ((low.startswith("di") and low[2:].startswith(root[:3]))
                               or (low.startswith("ter") and low[3:].startswith(root[:3]))):
             return True
@@ -213,21 +213,22 @@ class SentenceContext:
 
 
 def emit(ctx: SentenceContext, prop: str, subjects: list[str], objects: list[str],
-         confidence: float, rule: str) -> Iterator[Candidate]:
+         confidence: float) -> Iterator[Candidate]:
     """Candidates for every subject × object whose classes fit; for a symmetric property with
-    coordinated subjects and no object ("Tiongkok dan Rusia bekerja sama"), every pair of subjects."""
+    coordinated subjects and no object ("Tiongkok dan Rusia bekerja sama"), every pair of subjects.
+    The registry stamps them with the id of the rule that yields them."""
     if not objects and ctx.onto.properties[prop].symmetric and len(subjects) > 1:
         for i, a in enumerate(subjects):
             for b in subjects[i + 1:]:
                 if ctx.fits(prop, a, b):
-                    yield Candidate(a, prop, b, confidence - 0.05, rule)
+                    yield Candidate(a, prop, b, confidence - 0.05)
         return
     for s in subjects:
         for o in objects:
             if ctx.fits(prop, s, o):
-                yield Candidate(s, prop, o, confidence, rule)
+                yield Candidate(s, prop, o, confidence)
             elif ctx.onto.properties[prop].symmetric and ctx.fits(prop, o, s):
-                yield Candidate(o, prop, s, confidence, rule)
+                yield Candidate(o, prop, s, confidence)
 
 
 def noun_cues(ctx: SentenceContext) -> Iterator[tuple[int, list[str]]]:

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 
 from ..lexicon import CREATED_HEADS
 from .base import Candidate, SentenceContext, emit, is_passive
+from .registry import rule
 
-RULE = "created-body/v1"
 
 
+@rule("created-body/v1")
 def created_body(ctx: SentenceContext) -> Iterator[Candidate]:
     s = ctx.s
     for w in s.words:
@@ -31,4 +32,4 @@ def created_body(ctx: SentenceContext) -> Iterator[Candidate]:
             made = ctx.dependents(w.id, ("obj",))
         bodies = [k for o in made if o.text.lower() in CREATED_HEADS or o.lemma.lower() in CREATED_HEADS
                   for k in ctx.entities(o.id) if ctx.classes.get(k) == "Organization"]
-        yield from emit(ctx, "launches", subjects, bodies, 0.8, RULE)
+        yield from emit(ctx, "launches", subjects, bodies, 0.8)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..lexicon import HEAD_CLASS
 from .base import Candidate, SentenceContext, emit, entity_after, noun_cues, roots
+from .registry import rule
 
 INTRO = ("yaitu", "yakni", "termasuk", "seperti", "antara", "meliputi", ":")
 COPULA = ("adalah", "merupakan", "menjadi", "sebagai", "ialah")
@@ -32,6 +32,7 @@ def _items(ctx: SentenceContext, start: int, closer: str | None) -> list[str]:
     return out
 
 
+@rule("member-list/v1")
 def member_lists(ctx: SentenceContext) -> Iterator[Candidate]:
     s = ctx.s
     n = len(s.words)
@@ -55,9 +56,10 @@ def member_lists(ctx: SentenceContext) -> Iterator[Candidate]:
         # copular: "A, B, dan C adalah anggota X"
         if cue_at > 1 and s.word(cue_at - 1).text.lower() in COPULA:
             items += [ctx.entity_at[i] for i in range(1, cue_at - 1) if i in ctx.entity_at]
-        yield from emit(ctx, "memberOf", list(dict.fromkeys(items)), [org], 0.8, "member-list/v1")
+        yield from emit(ctx, "memberOf", list(dict.fromkeys(items)), [org], 0.8)
 
 
+@rule("possessed-list/v1")
 def possessed_lists(ctx: SentenceContext) -> Iterator[Candidate]:
     s = ctx.s
     for w in s.words:
@@ -67,10 +69,10 @@ def possessed_lists(ctx: SentenceContext) -> Iterator[Candidate]:
         if not owners:
             continue
         objs = ctx.dependents(w.id, ("obj",))
-        kind = HEAD_CLASS.get(objs[0].lemma) if objs else None
+        kind = ctx.onto.head_nouns.get(objs[0].lemma) if objs else None
         for j in range(w.id + 1, len(s.words) + 1):
             if s.word(j).text.lower() in ("termasuk", "seperti", "yaitu", "yakni"):
                 items = [k for k in _items(ctx, j + 1, None)
                          if kind is None or ctx.classes.get(k) == kind]
-                yield from emit(ctx, "basedIn", items, owners, 0.55, "possessed-list/v1")
+                yield from emit(ctx, "basedIn", items, owners, 0.55)
                 break

@@ -1,5 +1,7 @@
-"""Nominal cues: "kerja sama dengan X", "sanksi AS terhadap Huawei", "pembentukan satuan tugas",
-"buatan OpenAI", "asal Tiongkok".
+"""Nominal cues: "kerja sama dengan X", "sanksi AS terhadap Huawei", "pembentukan satuan tugas".
+
+The prepositions that introduce a cue's second party are the property's ``kg:targetPreposition``
+annotations in the ontology.
 """
 
 from __future__ import annotations
@@ -8,16 +10,7 @@ from collections.abc import Iterator
 
 from ..lexicon import SUPPORT_VERBS
 from .base import Candidate, SentenceContext, emit, is_passive, noun_cues, roots
-
-# Prepositions that introduce the second party of a nominal cue, per property
-# ("kerja sama dengan X", "sanksi terhadap X", "investasi di X"); cues of other
-# properties take their object as a plain nominal modifier ("pembentukan X").
-TARGET_MARKERS = {
-    "cooperatesWith": ("dengan", "antara"), "competesWith": ("dengan", "terhadap", "melawan"),
-    "sanctions": ("terhadap", "kepada", "atas", "pada", "bagi"), "investsIn": ("di", "pada", "ke", "dalam", "terhadap"),
-    "memberOf": ("di", "dalam"),
-}
-MADE_BY = {"buatan": 1, "besutan": 1, "karya": 1, "produksi": 1, "garapan": 1, "asal": 0, "dari": 0}
+from .registry import rule
 
 
 def _clause_head(ctx: SentenceContext, wid: int) -> int | None:
@@ -32,6 +25,7 @@ def _clause_head(ctx: SentenceContext, wid: int) -> int | None:
     return None
 
 
+@rule("noun-cue/v1")
 def noun_cue(ctx: SentenceContext) -> Iterator[Candidate]:
     for wid, all_props in noun_cues(ctx):
         w = ctx.s.word(wid)
@@ -44,7 +38,7 @@ def noun_cue(ctx: SentenceContext) -> Iterator[Candidate]:
 def _noun_cue_one(ctx: SentenceContext, wid: int, prop: str) -> Iterator[Candidate]:
     """Parties of one property named by a noun cue: a marked target, a nominal modifier, the clause subject."""
     w = ctx.s.word(wid)
-    markers = TARGET_MARKERS.get(prop, ())
+    markers = ctx.onto.properties[prop].target_prepositions
     head = _clause_head(ctx, wid)
     targets = [k for c in ctx.obliques(wid, markers) for k in ctx.entities(c.id)] if markers else []
     if head is not None and markers and not targets:
@@ -69,47 +63,4 @@ def _noun_cue_one(ctx: SentenceContext, wid: int, prop: str) -> Iterator[Candida
     if head is not None and not objects and markers:
         # "memasukkan Huawei ke daftar hitam": the cue is an oblique, the verb's object the target
         objects = passive_targets or [k for d in ctx.dependents(head, ("obj",)) for k in ctx.entities(d.id)]
-    yield from emit(ctx, prop, subjects, objects, 0.65, "noun-cue/v1")
-
-
-def _modified(ctx: SentenceContext, cue, maker: str) -> int:
-    """The noun a 'buatan/asal X' phrase modifies: the cue's head, or the head above X when the
-    parser made the cue a case marker of X ('perusahaan asal Tiongkok')."""
-    head = cue.head
-    if ctx.entity_at.get(head) == maker and ctx.s.word(head).head:
-        return ctx.s.word(head).head
-    return head
-
-
-def made_by(ctx: SentenceContext) -> Iterator[Candidate]:
-    """'ChatGPT buatan OpenAI' → develops; 'model buatan Rusia', 'DeepSeek asal Tiongkok' → basedIn."""
-    s = ctx.s
-    for w in s.words:
-        kind = MADE_BY.get(w.text.lower())
-        if kind is None or w.id >= len(s.words):
-            continue
-        maker = ctx.entity_at.get(w.id + 1)
-        if maker is None:
-            continue
-        things = []
-        before = ctx.entity_at.get(w.id - 1) if w.id > 1 else None
-        if before is not None:
-            things.append(before)
-        elif w.head and ctx.described(_modified(ctx, w, maker)):
-            things += ctx.described(_modified(ctx, w, maker))
-        else:
-            # "startup asal Tiongkok, DeepSeek": the name follows the maker
-            j = w.id + 1
-            while j <= len(s.words) and ctx.entity_at.get(j) == maker:
-                j += 1
-            if j <= len(s.words) and s.word(j).text == ",":
-                j += 1
-            if j <= len(s.words) and ctx.entity_at.get(j):
-                things.append(ctx.entity_at[j])
-        if w.text.lower() == "dari" and ctx.classes.get(maker) not in ("Country", "Location"):
-            continue
-        cls = ctx.classes.get(maker)
-        if cls in ("Country", "Location"):
-            yield from emit(ctx, "basedIn", things, [maker], 0.7, "made-by/v1")
-        elif kind:
-            yield from emit(ctx, "develops", [maker], things, 0.75, "made-by/v1")
+    yield from emit(ctx, prop, subjects, objects, 0.65)

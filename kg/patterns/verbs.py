@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .base import Candidate, SentenceContext, emit, is_passive
+from .registry import rule
 
-RULE = "verb-cue/v1"
 # Obliques that carry the second argument of intransitive cues (bergabung dengan, berbasis di).
 OBL_MARKERS = ("dengan", "di", "ke", "pada", "dalam", "terhadap", "kepada", "atas")
 
 
+@rule("verb-cue/v1")
 def verb_cue(ctx: SentenceContext) -> Iterator[Candidate]:
     s = ctx.s
     for w in s.words:
@@ -47,4 +48,4 @@ def verb_cue(ctx: SentenceContext) -> Iterator[Candidate]:
                         objects += ctx.entities(d.id)
             conf = 0.8 if ctx.dependents(w.id, ("nsubj",)) else 0.6
         for prop in props:
-            yield from emit(ctx, prop, subjects, objects, conf, RULE)
+            yield from emit(ctx, prop, subjects, objects, conf)

@@ -16,7 +16,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from kg.ontology import load_ontology  # noqa: E402
-from kg.types import CLASSES  # noqa: E402
 
 #: property → (domain, range), from the ontology itself (the one place classes and properties live).
 SIGNATURES = {name: (set(p.domain), set(p.range)) for name, p in load_ontology().properties.items()}
@@ -35,7 +34,7 @@ def problems(doc: dict, source_text: str | None = None) -> list[str]:
     types = {}
     for e in doc["entities"]:
         name, typ = e.get("name", ""), e.get("type", "")
-        if typ not in CLASSES:
+        if typ not in load_ontology().classes:
             out.append(f"entity {name!r}: unknown type {typ!r}")
         if name in types:
             out.append(f"entity {name!r} listed twice")

@@ -42,10 +42,9 @@ from kg.linear import LinearModel  # noqa: E402
 from kg.mention_filter import KEEP_THRESHOLD, TRUSTED, mention_feature_rows  # noqa: E402
 from kg.mentions import find_mentions  # noqa: E402
 from kg.ontology import load_ontology  # noqa: E402
-from kg.pipeline import _creators, _titles, parse, resolve  # noqa: E402
+from kg.pipeline import parse, resolve  # noqa: E402
 from kg.features import property_features  # noqa: E402
 from kg.relations import relation_scores, relations_from_scores  # noqa: E402
-from kg.types import CLASSES  # noqa: E402
 
 MIN_COUNT = 2
 
@@ -96,7 +95,7 @@ def mention_label(text: str, forms: dict[str, tuple[str, str]], persons: list[li
 def mention_rows(doc, g: GoldDoc, onto, gaz):
     forms = _gold_forms(g)
     persons = [fold(n).split() for n, c, _ in g.entities if c == "Person"]
-    ms = find_mentions(doc, gaz, _titles(onto), _creators(onto))
+    ms = find_mentions(doc, gaz, onto)
     rows = []
     for m, feats in mention_feature_rows(doc, ms, gaz):
         if m.source in TRUSTED:
@@ -194,9 +193,9 @@ def train_linear(name: str, labels: list[str], feature_lists, targets, C: float,
     return LinearModel(name, tuple(labels), tuple(bias), {f: tuple(w) for f, w in weights.items()}, meta or {})
 
 
-def mention_targets(rows):
+def mention_targets(rows, classes):
     """Per class: every mention, labelled by whether gold gives it that class (none: no entity)."""
-    return {c: [(i, int(gold == c)) for i, (_, _, gold) in enumerate(rows)] for c in CLASSES}
+    return {c: [(i, int(gold == c)) for i, (_, _, gold) in enumerate(rows)] for c in classes}
 
 
 def relation_examples(rows):
@@ -241,7 +240,7 @@ def rule_precision(docs, gold, onto, gaz, em) -> dict[str, float]:
     confidence the rule's facts get (kg:confidence): measured on real news rather than guessed.
     """
     from kg.evaluate import _norm
-    from kg.patterns import RULES, SentenceContext
+    from kg.patterns import SentenceContext, run_rules
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for doc, g in zip(docs, gold):
         r = resolve([doc], onto, gaz, em)
@@ -256,15 +255,14 @@ def rule_precision(docs, gold, onto, gaz, em) -> dict[str, float]:
         seen = set()
         for sent in doc.sentences:
             ctx = SentenceContext(sent, by_sentence.get(sent.index, {}), classes, onto)
-            for rid, rule in RULES.items():
-                for c in rule(ctx):
-                    t = _norm(name.get(c.subject) or c.subject, c.predicate, name.get(c.object) or c.object)
-                    if (t, rid) in seen:
-                        continue
-                    seen.add((t, rid))
-                    cell = counts[f"{rid}:{c.predicate}"]
-                    cell[0] += t in gold_rels
-                    cell[1] += 1
+            for c in run_rules(ctx):
+                t = _norm(name.get(c.subject) or c.subject, c.predicate, name.get(c.object) or c.object)
+                if (t, c.rule) in seen:
+                    continue
+                seen.add((t, c.rule))
+                cell = counts[f"{c.rule}:{c.predicate}"]
+                cell[0] += t in gold_rels
+                cell[1] += 1
     return {k: round((tp + 1) / (n + 2), 3) for k, (tp, n) in sorted(counts.items())}
 
 
@@ -297,8 +295,9 @@ def main() -> None:
     def fit_all(doc_ids):
         mrows = [r for i in doc_ids for r in ment[i]]
         rrows = [r for i in doc_ids for r in rel[i]]
-        em = train_linear(f"model/entities-{args.version}", list(CLASSES), [r[0] for r in mrows],
-                          mention_targets(mrows), args.C_ent, {"C": args.C_ent, "keep_threshold": KEEP_THRESHOLD})
+        em = train_linear(f"model/entities-{args.version}", list(onto.classes), [r[0] for r in mrows],
+                          mention_targets(mrows, onto.classes), args.C_ent,
+                          {"C": args.C_ent, "keep_threshold": KEEP_THRESHOLD})
         rfeats, rtargets = relation_examples(rrows)
         priors = rule_precision([docs[i] for i in doc_ids], [gold[i] for i in doc_ids], onto, gaz, em)
         rm = train_linear(f"model/relations-{args.version}", ["fact"], rfeats, rtargets, args.C_rel,

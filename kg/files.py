@@ -1,4 +1,5 @@
-"""File I/O at the edges: reading text inputs safely and writing outputs atomically."""
+"""File I/O at the edges: reading text inputs safely and writing outputs atomically (not named
+``io``, which would shadow the standard library module inside the package)."""
 
 from __future__ import annotations
 
