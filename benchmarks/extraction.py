@@ -7,7 +7,7 @@ parse all articles with the bundled Stanza pipeline (timed), then extract three 
 hand-written rules only, the trained models (the default), and the models again (repeat, to show
 the variance). The target: extraction under 10% of parse + extraction.
 
-Usage: python benchmarks/extraction.py [--articles 200] [--data ../shared/data] [--append-results]
+Usage: python benchmarks/extraction.py [--articles 200] [--data DATA_DIR] [--append-results]
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ SECTION = "## Extraction share of a build (issue: real-news extraction)"
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=200)
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("JALIN_DATA_DIR", "data")),
+                    help="the training-data directory holding indosum-dev/ (default: $JALIN_DATA_DIR or ./data)")
     ap.add_argument("--append-results", action="store_true")
     args = ap.parse_args()
     src = args.data / "indosum-dev" / "articles.jsonl.xz"

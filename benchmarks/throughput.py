@@ -15,7 +15,6 @@ import platform
 import time
 from pathlib import Path
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared/data/UD_Indonesian-GSD/id_gsd-ud-dev.conllu"
 STAGES = ["tokenize,mwt", "tokenize,mwt,pos", "tokenize,mwt,pos,lemma", "tokenize,mwt,pos,lemma,depparse",
           "tokenize,mwt,pos,lemma,depparse,ner"]
 
@@ -30,7 +29,7 @@ def documents(path: Path, per_doc: int, limit: int) -> list[str]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("conllu", nargs="?", type=Path, default=DEFAULT)
+    ap.add_argument("conllu", type=Path, help="a CoNLL-U file with # text lines, e.g. UD Indonesian-GSD dev")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="use only the first N sentences")
     ap.add_argument("--batch", type=int, default=32, help="documents per Stanza call")

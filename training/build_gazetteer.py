@@ -4,7 +4,7 @@ Why a script: the country and region lists are generated from licensed sources (
 rebuilt and attributed), while the curated knowledge (aliases Indonesian news uses, tech
 companies, AI models, people, events) lives in ``training/gazetteer_curated.tsv``.
 
-Sources (all under DATA_DIR, i.e. ``shared/data``):
+Sources (all under DATA_DIR, the training-data directory):
   * country-list-id/country.csv     umpirsky/country-list, CLDR names in Indonesian (MIT)
   * pycountry's iso3166-1 Indonesian translations and English names (LGPL-2.1)
   * wilayah-indonesia-kepmendagri-2025/{provinsi,kabupaten}.json (CC BY 4.0)
@@ -248,7 +248,7 @@ def write(rows: list[Row], out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("data", type=Path, help="shared/data directory")
+    ap.add_argument("data", type=Path, help="the training-data directory")
     ap.add_argument("-o", "--out", type=Path, default=ROOT / "kg/data/gazetteer.tsv")
     ap.add_argument("--curated", type=Path, default=ROOT / "training/gazetteer_curated.tsv")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every alias conflict resolved")

@@ -1,4 +1,4 @@
-"""Prepare Stanza training data for Indonesian from ``shared/data``.
+"""Prepare Stanza training data for Indonesian from the training-data directory (DATA: UD treebanks, NER sets; see the model card).
 
 Why a conversion step: the GSD v2.0 train predates today's UD annotation and
 leaves clitics (-nya, -ku, -mu, -lah, -kah, -pun) unsplit, while the current
@@ -321,7 +321,7 @@ def to_stanza_json(sents) -> list:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("data", type=Path, help="the shared/data directory")
+    ap.add_argument("data", type=Path, help="the training-data directory")
     ap.add_argument("out", type=Path, help="where prepared files go")
     ap.add_argument("--limit", type=int, default=0, help="keep only N sentences per set (smoke tests)")
     ap.add_argument("--ugm", action="store_true", help="add NER-UGM to the NER training data")

@@ -5,8 +5,8 @@ they hold (weighting the cues of relations the seed corpus lacks: investsIn, ord
 mostly from "tajuk utama" and "teknologi" with a share of other categories for breadth. The 20
 dev_indosum articles and the 90 already annotated ones are excluded. Deterministic.
 
-    python training/relations/select_articles.py ../shared --n 240 -o round1.jsonl
-    python training/relations/select_articles.py ../shared --n 280 -o round2.jsonl \
+    python training/relations/select_articles.py ROOT --n 240 -o round1.jsonl
+    python training/relations/select_articles.py ROOT --n 280 -o round2.jsonl \
         --exclude training/relations/annotated/slice_*.jsonl
 """
 

@@ -12,7 +12,7 @@ pair is positive for property P when the article's gold has (subject, P, object)
 overlapping the candidate's sentence; a gold triple stated in another sentence leaves the
 candidate out of P's training set (neither positive nor negative).
 
-    python training/relations/train_models.py ../shared --out kg/models --cv 5 \
+    python training/relations/train_models.py ROOT --out kg/models --cv 5 \
         --report training/relations/cv_report.json --results benchmarks/RESULTS.md
 """
 
