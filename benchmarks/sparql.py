@@ -1,6 +1,6 @@
 """SPARQL on a synthetic Jalin graph (~1M triples): the on-disk Oxigraph store vs rdflib's memory store.
 
-Data: ``generate`` draws a corpus shaped like a real build (DESIGN.md section 3, kg/graph.py):
+Data: ``generate`` draws a corpus shaped like a real build (the RDF contract in the README, kg/graph.py):
 an entity pool (Person / Organization / Country / AIModel with ``rdfs:label@id``, ``skos:altLabel``,
 some ``owl:sameAs wd:Q…``) in ``res:graph/entities``, and N documents, each in its own named graph
 with a ``kg:Document`` node and k facts over the ontology's 12 predicates (fitting domain/range,

@@ -21,7 +21,7 @@ from .errors import (
     ServeError,
 )
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "BuildOptions",

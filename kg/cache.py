@@ -44,7 +44,7 @@ def models_fingerprint(resources_dir: str | os.PathLike[str] | None = None,
     """Which models a default pipeline loads (path and size of each file), what else changes the
     parse (``options``, default :class:`~kg.options.ParseOptions`) and Jalin's version.
     ``resources_dir`` (default: ``options.resources_dir``) is where official models are looked for."""
-    from . import __version__
+    from .version import __version__
     from .nlp import model_sources
     from .options import ParseOptions
 

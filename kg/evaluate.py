@@ -19,7 +19,7 @@ from .files import read_text_file
 from .ontology import load_ontology
 from .types import Entity, Relation
 
-__all__ = ["GoldDoc", "Score", "Report", "read_gold", "score_documents", "sweep"]
+__all__ = ["GoldDoc", "Score", "Report", "read_gold", "score_documents", "sweep", "oriented"]
 
 SYMMETRIC = ("cooperatesWith", "competesWith")
 PROPERTIES = ("leaderOf", "founderOf", "develops", "memberOf", "basedIn", "partOf", "cooperatesWith",
@@ -162,10 +162,10 @@ def score_documents(gold: Sequence[GoldDoc], predicted: Sequence[tuple[Sequence[
             if r.confidence < min_confidence:
                 continue
             s, o = ent_map.get(r.subject) or names.get(r.subject, r.subject), ent_map.get(r.object) or names.get(r.object, r.object)
-            t = _norm(s, r.predicate, o)
+            t = oriented(s, r.predicate, o)
             if t not in pred or r.confidence > pred[t].confidence:
                 pred[t] = r
-        gold_rels = {_norm(*t) for t in g.relations}
+        gold_rels = {oriented(*t) for t in g.relations}
         doc_cell = [0, 0, 0]
         for t in sorted(set(pred) | gold_rels):
             cell = per.setdefault(t[1], [0, 0, 0])
@@ -196,7 +196,9 @@ def sweep(gold: Sequence[GoldDoc], predicted: Sequence[tuple[Sequence[Entity], S
     return "\n".join(lines) + "\n"
 
 
-def _norm(s: str, p: str, o: str) -> tuple[str, str, str]:
+def oriented(s: str, p: str, o: str) -> tuple[str, str, str]:
+    """A fact in the one order it is scored in: a symmetric relation's ends sorted, so that
+    "A cooperatesWith B" and "B cooperatesWith A" count as one fact."""
     if p in SYMMETRIC and o < s:
         s, o = o, s
     return (s, p, o)

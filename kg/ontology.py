@@ -5,24 +5,28 @@ Why: mention typing, relation extraction, graph building and validation all read
 (``load_ontology(["mine.ttl"])``), not Python. Besides cues, classes carry the nouns that type a
 name (``kg:headNoun``, ``kg:descriptorNoun``) and relations say how their cues read
 (``kg:targetPreposition``, ``kg:titleRole``, ``kg:createsObject``).
+
+This module holds the types and the loader; reading and checking each annotation is the job of
+:mod:`kg.ontology_cues` (``class_members`` is re-exported from there).
 """
 
 from __future__ import annotations
 
 import difflib
 import functools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from rdflib import Graph, Literal, Node, URIRef
-from rdflib.collection import Collection
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.util import guess_format
 
 from .errors import OntologyError, one_line
 from .namespaces import KG, PREFIXES
+from .ontology_cues import (check_property_notes, class_members, class_nouns, cues, entity_classes, flag,
+                            local_name, norm, ontology_error, relation_classes)
 
 __all__ = [
     "PropertySpec", "Ontology", "CueIndex", "load_ontology", "ontology_path", "shapes_path",
@@ -58,10 +62,10 @@ class CueIndex:
     nouns: Mapping[str, tuple[str, ...]]
 
     def verb(self, lemma: str) -> tuple[str, ...]:
-        return self.verbs.get(_norm(lemma), ())
+        return self.verbs.get(norm(lemma), ())
 
     def noun(self, phrase: str) -> tuple[str, ...]:
-        return self.nouns.get(_norm(phrase), ())
+        return self.nouns.get(norm(phrase), ())
 
     @functools.cached_property
     def max_cue_words(self) -> int:
@@ -162,17 +166,6 @@ def parse_rdf_file(path: str | Path) -> Graph:
     return graph
 
 
-def class_members(graph: Graph, node: Node) -> tuple[URIRef, ...]:
-    """Classes named by a domain/range value: a class IRI or an ``owl:unionOf`` list of them."""
-    if isinstance(node, URIRef):
-        return (node,)
-    union = graph.value(node, OWL.unionOf)
-    members = tuple(Collection(graph, union)) if union is not None else ()
-    if not members or not all(isinstance(m, URIRef) for m in members):
-        raise OntologyError("a domain/range must be a class IRI or an owl:unionOf list of class IRIs")
-    return members  # type: ignore[return-value]
-
-
 def load_ontology(extra: Sequence[str | Path] = ()) -> Ontology:
     """The Jalin ontology plus user files; each may add classes, relations or cues."""
     if isinstance(extra, (str, Path)):
@@ -203,133 +196,31 @@ def _load(paths: Sequence[Path]) -> Ontology:
 
 
 def _build(g: Graph) -> Ontology:
-    classes = _entity_classes(g)
+    classes = entity_classes(g)
     props: dict[str, PropertySpec] = {}
     for iri in sorted(s for s in set(g.subjects(RDF.type, OWL.ObjectProperty)) if isinstance(s, URIRef)):
         spec = _property_spec(g, iri, classes)
         if spec.name in props:
-            raise _error(iri, f"two properties share the local name {spec.name!r}: <{props[spec.name].iri}>, <{iri}>")
+            raise ontology_error(iri, f"two properties share the local name {spec.name!r}: "
+                                      f"<{props[spec.name].iri}>, <{iri}>")
         props[spec.name] = spec
-    declared = {spec.iri for spec in props.values()}
-    for pred, what in _PROPERTY_NOTES.items():
-        for subject in set(g.subjects(pred)) - declared:
-            raise _error(subject, f"{_short(g, subject)} has {what} but is not a declared owl:ObjectProperty; "
-                                  f"known: {', '.join(sorted(props))}")
+    check_property_notes(g, {name: spec.iri for name, spec in props.items()})
     return Ontology(properties=MappingProxyType(dict(sorted(props.items()))), classes=classes, graph=g,
-                    head_nouns=_class_nouns(g, KG.headNoun, classes),
-                    descriptor_nouns=_class_nouns(g, KG.descriptorNoun, classes))
-
-
-_DECLARE = "(declare it `a owl:Class ; rdfs:subClassOf kg:Entity`)"
-# Annotations only an owl:ObjectProperty may carry, and how an error names them.
-_PROPERTY_NOTES = {KG.verbCue: "cues", KG.nounCue: "cues", KG.targetPreposition: "kg:targetPreposition",
-                   KG.titleRole: "kg:titleRole", KG.createsObject: "kg:createsObject",
-                   KG.domainIncludes: "kg:domainIncludes", KG.rangeIncludes: "kg:rangeIncludes"}
-
-
-def _entity_classes(g: Graph) -> tuple[str, ...]:
-    """Named classes below kg:Entity (the classes an entity may have), by kg:classPriority, then name."""
-    subs = {c for c in g.transitive_subjects(RDFS.subClassOf, KG.Entity) if isinstance(c, URIRef) and c != KG.Entity}
-    return tuple(_local(c) for c in sorted(subs, key=lambda c: (_priority(g, c), _local(c))))
-
-
-def _priority(g: Graph, cls: URIRef) -> float:
-    values = [v.toPython() for v in g.objects(cls, KG.classPriority)]
-    if len(values) > 1 or any(isinstance(v, bool) or not isinstance(v, int) for v in values):
-        raise _error(cls, f"{_short(g, cls)} must have at most one integer kg:classPriority, "
-                          f"found {', '.join(map(str, values))}")
-    return values[0] if values else float("inf")
-
-
-def _class_nouns(g: Graph, pred: URIRef, classes: tuple[str, ...]) -> Mapping[str, str]:
-    """Noun -> the class it types (``kg:headNoun``/``kg:descriptorNoun``); a noun types one class."""
-    out: dict[str, str] = {}
-    for cls in sorted(c for c in set(g.subjects(pred)) if isinstance(c, URIRef)):
-        if _local(cls) not in classes:
-            raise _error(cls, f"{_short(g, cls)} has {_short(g, pred)} but is not an entity class {_DECLARE}")
-        for noun in sorted(_cues(g.objects(cls, pred))):
-            if out.setdefault(noun, _local(cls)) != _local(cls):
-                raise _error(cls, f"{_short(g, pred)} {noun!r} is declared for two classes: "
-                                  f"{', '.join(sorted((out[noun], _local(cls))))}")
-    return MappingProxyType(dict(sorted(out.items())))
+                    head_nouns=class_nouns(g, KG.headNoun, classes),
+                    descriptor_nouns=class_nouns(g, KG.descriptorNoun, classes))
 
 
 def _property_spec(g: Graph, iri: URIRef, classes: tuple[str, ...]) -> PropertySpec:
-    name = _local(iri)
     return PropertySpec(
-        name=name,
+        name=local_name(iri),
         iri=iri,
-        domain=_classes_of(g, iri, RDFS.domain, classes) | _included(g, iri, KG.domainIncludes, classes),
-        range=_classes_of(g, iri, RDFS.range, classes) | _included(g, iri, KG.rangeIncludes, classes),
+        domain=relation_classes(g, iri, "domain", classes),
+        range=relation_classes(g, iri, "range", classes),
         symmetric=(iri, RDF.type, OWL.SymmetricProperty) in g,
-        verb_cues=frozenset(_cues(g.objects(iri, KG.verbCue))),
-        noun_cues=frozenset(_cues(g.objects(iri, KG.nounCue))),
+        verb_cues=frozenset(cues(g.objects(iri, KG.verbCue))),
+        noun_cues=frozenset(cues(g.objects(iri, KG.nounCue))),
         labels=tuple(sorted((o.language or "", str(o)) for o in g.objects(iri, RDFS.label) if isinstance(o, Literal))),
-        target_prepositions=tuple(sorted(_cues(g.objects(iri, KG.targetPreposition)))),
-        title_role=_flag(g, iri, KG.titleRole),
-        creates_object=_flag(g, iri, KG.createsObject),
+        target_prepositions=tuple(sorted(cues(g.objects(iri, KG.targetPreposition)))),
+        title_role=flag(g, iri, KG.titleRole),
+        creates_object=flag(g, iri, KG.createsObject),
     )
-
-
-def _included(g: Graph, iri: URIRef, which: URIRef, classes: tuple[str, ...]) -> frozenset[str]:
-    """Classes a ``kg:domainIncludes``/``kg:rangeIncludes`` adds: how a user file widens a relation."""
-    names = frozenset(_local(c) for c in g.objects(iri, which) if isinstance(c, URIRef))
-    return _entity_class_names(iri, names, _short(g, which), classes)
-
-
-def _entity_class_names(iri: URIRef, names: frozenset[str], what: str, classes: tuple[str, ...]) -> frozenset[str]:
-    unknown = sorted(names - set(classes))
-    if unknown:
-        raise _error(iri, f"property {_local(iri)!r}: {what} class {', '.join(unknown)} is not an entity class "
-                          f"{_DECLARE}")
-    return names
-
-
-def _flag(g: Graph, iri: URIRef, which: URIRef) -> bool:
-    """A boolean annotation (``kg:titleRole true``); absent is false."""
-    values = [v.toPython() for v in g.objects(iri, which)]
-    if any(not isinstance(v, bool) for v in values) or len(set(values)) > 1:
-        raise _error(iri, f"{_short(g, which)} of {_local(iri)!r} must be one of true or false, "
-                          f"found {', '.join(sorted(map(str, values)))}")
-    return bool(values) and values[0]
-
-
-def _classes_of(g: Graph, iri: URIRef, which: URIRef, classes: tuple[str, ...]) -> frozenset[str]:
-    what = "rdfs:domain" if which == RDFS.domain else "rdfs:range"
-    values = list(g.objects(iri, which))
-    if len(values) != 1:
-        raise _error(iri, f"property {_local(iri)!r} must declare exactly one {what} (found {len(values)}); "
-                          "list several classes with owl:unionOf")
-    try:
-        names = frozenset(_local(c) for c in class_members(g, values[0]))
-    except OntologyError as exc:
-        raise _error(iri, f"property {_local(iri)!r}: {exc}") from None
-    return _entity_class_names(iri, names, what, classes)
-
-
-def _cues(values: Iterable[Node]) -> set[str]:
-    return {c for c in (_norm(str(v)) for v in values if isinstance(v, Literal)) if c}
-
-
-def _norm(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-def _local(iri: URIRef) -> str:
-    text = str(iri)
-    return text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]
-
-
-def _short(g: Graph, iri: Node) -> str:
-    try:
-        return g.namespace_manager.normalizeUri(iri) if isinstance(iri, URIRef) else str(iri)
-    except Exception:
-        return f"<{iri}>"
-
-
-def _error(term: Node, message: str) -> OntologyError:
-    """An OntologyError remembering the offending term, so the loader can name its file."""
-    exc = OntologyError(message)
-    exc.term = term  # type: ignore[attr-defined]
-    return exc
-

@@ -7,226 +7,30 @@ overflow its stack with one deeply nested query. So Oxigraph listens on a privat
 and this proxy, on the address the user chose, refuses those requests with a 4xx and a one-line
 plain-text reason, and passes every other request through unchanged: method, path, headers
 (``Accept`` for content negotiation, ``Content-Type``), and bodies streamed in both directions.
-
-Policy, in the order applied:
-
-- ``Host`` must name this server: localhost, 127.0.0.1 or [::1] (or the ``--host`` given; any IP
-  address when listening on a wildcard address) with our port. A rebound DNS name never matches.
-- A request other than GET/HEAD/OPTIONS (POST to ``/query`` included) is refused when its
-  ``Origin`` or ``Referer`` is another site: browsers send them, other clients need not.
-- A POST or PUT that is not a query must not carry a body type a web page can send to any site
-  without a CORS preflight (a form, ``multipart/form-data``, ``text/plain``, or no type at all):
-  updates come as ``application/sparql-update``, uploads as their RDF media type.
-- Bodies need a ``Content-Length``; queries and updates are capped at 1 MiB, Graph Store uploads
-  at 512 MiB; every query/update text (URL, form or body) passes :func:`kg.sparql_limits.check_sparql`.
+This module is the transport (listening, relaying, streaming); what is refused, and why, is
+:mod:`kg.serve_policy`.
 """
 
 from __future__ import annotations
 
 import http.client
 import http.server
-import ipaddress
 import socket
 import socketserver
 import sys
-import urllib.parse
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
+from .serve_policy import MAX_SPARQL_BYTES, MAX_UPLOAD_BYTES, Policy, Refusal, check_body, check_head, is_loopback
+
+# Policy, is_loopback and the two caps are re-exported: kg.serve_proxy named them first.
 __all__ = ["MAX_SPARQL_BYTES", "MAX_UPLOAD_BYTES", "Front", "Policy", "is_loopback", "open_front"]
 
-MIB = 1024 * 1024
-MAX_SPARQL_BYTES = 1 * MIB
-"""Largest query/update body: the SPARQL checks cap the text at 200,000 characters anyway (a form
-may percent-encode each to three bytes), so this only bounds what is read into memory."""
-MAX_UPLOAD_BYTES = 512 * MIB
-"""Largest Graph Store upload (streamed to Oxigraph, never held in memory); a bigger load belongs
-in ``jalin build --store`` or ``oxigraph load``."""
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-SIMPLE_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"})
-SPARQL_BODY = {"application/sparql-query": "query", "application/sparql-update": "update"}
-FORM = "application/x-www-form-urlencoded"
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
                         "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect",
                         "content-length"})
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
-WILDCARDS = frozenset({"0.0.0.0", "::", "[::]", ""})
 CANCELLED = b"The SPARQL operation has been cancelled"   # what Oxigraph writes when --timeout-s hits
 PEEK = 64 * 1024                                         # bytes held back to tell a timeout from results
 CHUNK = 64 * 1024
-
-
-class _Refusal(Exception):
-    """A request the proxy answers itself, with this status and one-line reason."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status = status
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class Policy:
-    """What the front door lets through."""
-
-    port: int                       # the public port
-    names: frozenset[str]           # accepted Host names, lowercase, IPv6 in brackets
-    any_ip: bool                    # listening on a wildcard address: any IP literal is a name of ours
-    allow_service: bool
-    timeout_s: int
-    home: str                       # the URL a refusal points to
-
-    @classmethod
-    def for_host(cls, host: str, port: int, *, allow_service: bool = False, timeout_s: int = 60) -> Policy:
-        name = host.strip().lower()
-        shown = f"[{name}]" if ":" in name and not name.startswith("[") else name
-        wildcard = name in WILDCARDS
-        home = f"http://{'127.0.0.1' if wildcard else shown}:{port}/"
-        return cls(port, LOOPBACK_NAMES | {shown}, wildcard, allow_service, timeout_s, home)
-
-
-def is_loopback(host: str) -> bool:
-    """True for a name or address that only this machine can reach."""
-    if host.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _split_authority(value: str) -> tuple[str, int | None] | None:
-    """``name[:port]`` of a Host header, lowercase with IPv6 in brackets; None if malformed."""
-    value = value.strip().lower()
-    if value.startswith("["):
-        end = value.find("]")
-        if end < 0:
-            return None
-        name, rest = value[:end + 1], value[end + 1:]
-    else:
-        name, sep, port = value.partition(":")
-        rest = sep + port
-    if rest and not (rest.startswith(":") and _digits(rest[1:])):
-        return None
-    return (name, int(rest[1:]) if rest else None) if name else None
-
-
-def _digits(text: str) -> bool:
-    """ASCII digits only (str.isdigit also takes '²', which int() refuses)."""
-    return text.isascii() and text.isdigit()
-
-
-def _is_ip(name: str) -> bool:
-    try:
-        ipaddress.ip_address(name.strip("[]"))
-    except ValueError:
-        return False
-    return True
-
-
-def check_host(policy: Policy, value: str | None) -> tuple[str, int]:
-    """The (name, port) a valid Host header names; raises :class:`_Refusal` for any other server."""
-    if not value:
-        raise _Refusal(400, f"refused: the request has no Host header; use {policy.home}")
-    parts = _split_authority(value)
-    if parts is not None:
-        name, port = parts
-        known = name in policy.names or (policy.any_ip and _is_ip(name))
-        if known and (80 if port is None else port) == policy.port:
-            return name, policy.port
-    raise _Refusal(403, f"refused: Host '{value.strip()[:100]}' is not this server (a DNS-rebinding guard); "
-                       f"use {policy.home}")
-
-
-def _origin_of(url: str) -> tuple[str, str, int] | None:
-    """(scheme, host, port) of an Origin or Referer value; None for ``null`` or anything unparsable."""
-    try:
-        parts = urllib.parse.urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return parts.scheme, parts.hostname.lower(), port or (443 if parts.scheme == "https" else 80)
-
-
-def check_origin(method: str, own: tuple[str, int], sent: list[tuple[str, str]]) -> None:
-    """Refuse a state-changing (or POST) request that a page of another site sent.
-
-    ``sent`` holds the request's (header, value) pairs for Origin and Referer; browsers send them,
-    so a request without either comes from a client that is not a web page and passes.
-    """
-    if method in SAFE_METHODS:
-        return
-    mine = ("http", own[0].strip("[]"), own[1])
-    for header, value in sent:
-        if _origin_of(value) != mine:
-            raise _Refusal(403, f"refused: a {method} sent by another site ({header}: {value.strip()[:100]}); "
-                               "only this server's own pages and non-browser clients may send one")
-
-
-def media_type(value: str | None) -> str:
-    """The bare media type of a Content-Type header, lowercase ('' when absent)."""
-    return (value or "").split(";", 1)[0].strip().lower()
-
-
-def check_body_type(method: str, path: str, ctype: str) -> None:
-    """Refuse an update or upload in a body type that any web page may post without asking.
-
-    A query posts as ``application/sparql-query`` or a form (a read: the Origin check covers it),
-    an update only as ``application/sparql-update``, an upload as anything but a form or
-    ``text/plain``. Pinning /query and /update to their SPARQL types also means every text
-    Oxigraph will evaluate is one the SPARQL checks saw.
-    """
-    if method not in ("POST", "PUT", "PATCH"):
-        return
-    sent = f"Content-Type {ctype}" if ctype else "no Content-Type"
-    if path == "/query":
-        if ctype not in ("application/sparql-query", FORM):
-            raise _Refusal(415, f"refused: a query sent with {sent}; send it as application/sparql-query "
-                               "or application/x-www-form-urlencoded")
-    elif path == "/update":
-        if ctype != "application/sparql-update":
-            raise _Refusal(415, f"refused: an update sent with {sent}; send it as Content-Type: "
-                               "application/sparql-update (forms and text/plain are what any web page can post)")
-    elif not ctype or ctype in SIMPLE_TYPES:
-        raise _Refusal(415, f"refused: a {method} to {path} with {sent}; send RDF with its own media type "
-                           "(text/turtle, application/n-triples, application/trig, ...)")
-
-
-def sparql_texts(query_string: str, ctype: str, body: bytes | None) -> list[str]:
-    """Every query or update text a request carries: URL parameters, form fields, a SPARQL body."""
-    fields = urllib.parse.parse_qs(query_string, keep_blank_values=True, errors="replace")
-    texts = fields.get("query", []) + fields.get("update", [])
-    if body is not None and ctype == FORM:
-        form = urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, errors="replace")
-        texts += form.get("query", []) + form.get("update", [])
-    elif body is not None and ctype in SPARQL_BODY:
-        try:
-            texts.append(body.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise _Refusal(400, "refused: the query or update is not UTF-8 text") from None
-    return texts
-
-
-def check_texts(policy: Policy, texts: list[str]) -> None:
-    """Run each text through the SPARQL limits (size, nesting, SERVICE) before Oxigraph parses it."""
-    from .errors import QueryError
-    from .sparql_limits import check_sparql
-
-    for text in texts:
-        try:
-            check_sparql(text, allow_service=policy.allow_service)
-        except QueryError as exc:
-            raise _Refusal(400, "refused: " + (str(exc).splitlines() or ["invalid query"])[0]) from None
-
-
-def body_limit(path: str, ctype: str) -> tuple[int, str]:
-    """The cap for a body sent there with this type, and how a refusal names it."""
-    if path in ("/query", "/update") or ctype in SPARQL_BODY or ctype == FORM:
-        return MAX_SPARQL_BYTES, "queries and updates may be at most 1 MiB"
-    return MAX_UPLOAD_BYTES, "uploads may be at most 512 MiB (load bigger files with `jalin build --store`)"
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -262,50 +66,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _relay(self) -> None:
-        try:
-            body, length = self._checked()
-        except _Refusal as refusal:
-            self._answer(refusal.status, refusal.reason)
+        checked = self._checked()
+        if isinstance(checked, Refusal):
+            self._answer(checked.status, checked.reason)
             return
-        self._forward(body, length)
+        self._forward(*checked)
 
     do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_OPTIONS = do_PATCH = _relay
 
-    def _checked(self) -> tuple[bytes | Iterator[bytes] | None, int]:
+    def _checked(self) -> tuple[bytes | Iterator[bytes] | None, int] | Refusal:
         """Apply the policy; return the body (bytes for SPARQL, a stream for uploads) and its length."""
         policy = self.server.policy
-        own = check_host(policy, self.headers.get("Host"))
-        if not self.path.startswith("/"):      # an absolute URL would route differently in Oxigraph
-            raise _Refusal(400, "refused: the request target must be a path such as /query")
-        check_origin(self.command, own, [(name, value) for name, value in self.headers.items()
-                                         if name.lower() in ("origin", "referer")])
-        path, _, query_string = self.path.partition("?")
-        ctype = media_type(self.headers.get("Content-Type"))
-        check_body_type(self.command, path, ctype)
-        if "transfer-encoding" in {k.lower() for k in self.headers}:
-            raise _Refusal(411, "refused: send the body with a Content-Length header (chunked bodies are not accepted)")
-        length = self._length()
-        cap, what = body_limit(path, ctype)
-        if length > cap:
-            raise _Refusal(413, f"refused: the request body is {length:,} bytes; {what}")
-        if self.headers.get("Expect", "").lower() == "100-continue" and length:
+        head = check_head(policy, self.command, self.path, self.headers)
+        if isinstance(head, Refusal):
+            return head
+        if self.headers.get("Expect", "").lower() == "100-continue" and head.length:
             self.send_response_only(100)
             self.end_headers()
         body: bytes | Iterator[bytes] | None = None
-        if length and cap == MAX_SPARQL_BYTES:
-            body = self.rfile.read(length)
-        elif length:
-            body = self._stream(length)
-        check_texts(policy, sparql_texts(query_string, ctype, body if isinstance(body, bytes) else None))
-        return body, length
-
-    def _length(self) -> int:
-        raw = self.headers.get("Content-Length")
-        if raw is None:
-            return 0
-        if not _digits(raw.strip()):
-            raise _Refusal(400, f"refused: Content-Length '{raw[:40]}' is not a number")
-        return int(raw)
+        if head.length and head.sparql:
+            body = self.rfile.read(head.length)
+        elif head.length:
+            body = self._stream(head.length)
+        refusal = check_body(policy, head, body if isinstance(body, bytes) else None)
+        return (body, head.length) if refusal is None else refusal
 
     def _stream(self, length: int) -> Iterator[bytes]:
         left = length

@@ -29,6 +29,18 @@ def fixtures() -> Path:
     return FIXTURES
 
 
+STANZA_FIXTURES = {"nlp", "seed_graph"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark as ``e2e`` what runs the real Stanza models without saying so: the notebooks (nbmake
+    items carry no marks) and any test that asks for the Stanza fixtures, so that
+    ``-m "not e2e"`` stays fast when someone forgets the mark."""
+    for item in items:
+        if item.path.suffix == ".ipynb" or STANZA_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
+
+
 def free_port() -> int:
     """A TCP port on loopback that nothing listens on right now."""
     import socket

@@ -1,8 +1,9 @@
-"""The Python API (DESIGN.md section 5) and the example article's acceptance facts."""
+"""The Python API (README "Python") and the example article's acceptance facts."""
 
 import subprocess
 import sys
 
+import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -22,6 +23,7 @@ def names(g):
     return {(n[r.subject], r.predicate, n[r.object]) for r in g.relations}
 
 
+@pytest.mark.e2e
 def test_seed_acceptance_facts(seed_graph):
     facts = names(seed_graph)
     lower = {(s.lower(), p, o.lower()) for s, p, o in facts}
@@ -41,6 +43,7 @@ def test_seed_acceptance_facts(seed_graph):
     assert all(r.evidence and r.evidence in text for r in seed_graph.relations)
 
 
+@pytest.mark.e2e
 def test_query_networkx_and_serialize(seed_graph, tmp_path):
     res = seed_graph.query("SELECT ?o WHERE { ?p kg:leaderOf ?o . ?p rdfs:label ?n FILTER(CONTAINS(?n, 'Putin')) }")
     assert [str(row.o) for row in res] == ["https://w3id.org/jalin/resource/country/rusia"]
@@ -55,17 +58,20 @@ def test_query_networkx_and_serialize(seed_graph, tmp_path):
     assert isomorphic(Graph().parse(out, format="nt"), union_graph(seed_graph.rdf))
 
 
+@pytest.mark.e2e
 def test_build_is_deterministic(nlp, seed_path):
     a, b = kg.build(seed_path, nlp=nlp), kg.build(seed_path, nlp=nlp)
     assert isomorphic(union_graph(a.rdf), union_graph(b.rdf))
 
 
+@pytest.mark.e2e
 def test_build_from_plain_strings(nlp):
     g = kg.build(["Sberbank mengembangkan GigaChat.", "   "], nlp=nlp)
     assert ("Sberbank", "develops", "GigaChat") in names(g)
     assert len(g.extraction.documents) == 2
 
 
+@pytest.mark.e2e
 def test_same_file_names_in_two_folders_stay_two_documents(nlp, tmp_path):
     from pathlib import Path
     for d in ("a", "b"):
@@ -81,6 +87,7 @@ def test_same_file_names_in_two_folders_stay_two_documents(nlp, tmp_path):
     assert str(tmp_path / "b" / "berita.txt") in g.failures[0].reason
 
 
+@pytest.mark.e2e
 def test_short_repr_dir_and_fact_count(seed_graph):
     """Issue 13, item 23: print(graph) was every parsed word; dir(kg) lacked build; the build
     message counted a fact once per sentence that states it, not once per graph edge."""

@@ -1,6 +1,6 @@
 """Bad-input battery: every `jalin` command against broken, hostile and merely odd inputs.
 
-The contract (DESIGN.md section 4, SECURITY.md "Bad input costs one line, not the batch"):
+The contract (README "Command line", SECURITY.md "Bad input costs one line, not the batch"):
 exit 0 on success, 1 on a user error with ONE line naming the input and saying what to do, 2 when
 part of a batch was built (one line per failed document); never a traceback; never a partial or
 half-written output (an -o path that did not exist still does not, one that did is unchanged, and
@@ -526,6 +526,7 @@ def odd_build(tmp_path_factory: pytest.TempPathFactory):
     return d, run
 
 
+@pytest.mark.e2e
 def test_odd_but_valid_documents_build_with_exit_0(odd_build) -> None:
     d, run = odd_build
     assert run.code == 0, run.stderr
@@ -538,6 +539,7 @@ def test_odd_but_valid_documents_build_with_exit_0(odd_build) -> None:
     assert v.code == 0, v.stdout + v.stderr
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", sorted(ODD))
 def test_each_odd_document_is_in_the_graph(odd_build, name: str) -> None:
     d, run = odd_build
@@ -592,6 +594,7 @@ def batch_build(tmp_path_factory: pytest.TempPathFactory):
     return d, run
 
 
+@pytest.mark.e2e
 def test_partial_batch_exits_2_with_the_good_documents_built(batch_build) -> None:
     d, run = batch_build
     assert run.code == 2, run.stderr
@@ -603,6 +606,7 @@ def test_partial_batch_exits_2_with_the_good_documents_built(batch_build) -> Non
     assert set(BATCH_GOOD) <= ids and not ids & {"broken", "no-text", "sur", "binary", "utf16", "latin1", "mid"}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("name", sorted(BATCH_FAILURES))
 def test_each_failed_input_gets_exactly_one_line(batch_build, name: str) -> None:
     _, run = batch_build

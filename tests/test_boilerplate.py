@@ -44,6 +44,7 @@ def test_in_spans_is_containment():
     assert not in_spans(s, 8, 12) and not in_spans(s, 12, 15) and not in_spans(s, 31, 32)
 
 
+@pytest.mark.e2e
 def test_names_in_boilerplate_produce_no_entity_and_offsets_stay(nlp):
     import kg
     text = ("Jakarta, CNBC Indonesia - Perusahaan teknologi Nvidia membuka kantor di Jakarta. "
@@ -56,6 +57,7 @@ def test_names_in_boilerplate_produce_no_entity_and_offsets_stay(nlp):
     assert doc.text == text and all(text[s.start_char:s.end_char] == s.text for s in doc.sentences)
 
 
+@pytest.mark.e2e
 def test_a_title_cased_headline_is_found_and_its_unrepeated_phrases_are_no_names(nlp):
     from kg.mention_filter import headline_end
     text = ("Belanda Ambil Alih Kendali Nexperia Dari Pemilik Asal China\n\n"

@@ -16,6 +16,8 @@ from graph_fixtures import build_dataset, sample_dataset
 from kg import export, viz
 from kg.namespaces import entity_iri
 
+pytestmark = pytest.mark.browser
+
 try:
     from playwright.sync_api import sync_playwright
 except ImportError:  # pragma: no cover - dev extras missing

@@ -11,6 +11,8 @@ from kg.cache import ParseCache
 from kg.inputs import RawText
 from kg.pipeline import documents, parse
 
+pytestmark = pytest.mark.e2e
+
 TEXTS = [RawText("a", "Sberbank mengembangkan GigaChat.", "a.txt", (("title", "A"),)),
          RawText("b", "Presiden Rusia Vladimir Putin berpidato di Moskow.\nIa memuji Sberbank.", "b.txt")]
 

@@ -1,6 +1,8 @@
 """Relation candidates: every fitting pair in a sentence, with the rules that proposed it, plus the
 parts named inside a state body's name (and not inside a brand's)."""
 
+import pytest
+
 from kg.candidates import document_candidates, sentence_spans
 from kg.gazetteer import Gazetteer
 from kg.inputs import RawText
@@ -21,6 +23,7 @@ def test_sentence_spans_group_contiguous_words():
     assert sentence_spans({1: "a", 2: "a", 4: "b", 5: "a"}) == {"a": [(1, 2), (5, 5)], "b": [(4, 4)]}
 
 
+@pytest.mark.e2e
 def test_pairs_carry_features_and_rule_hits(nlp):
     pairs = _candidates(nlp, "Presiden Rusia Vladimir Putin memerintahkan Sberbank untuk bekerja sama dengan Tiongkok.")
     putin_russia = pairs[("Vladimir Putin", "Rusia")]
@@ -30,6 +33,7 @@ def test_pairs_carry_features_and_rule_hits(nlp):
     assert any(h.predicate == "orders" for h in pairs[("Vladimir Putin", "Sberbank")].hits)
 
 
+@pytest.mark.e2e
 def test_a_state_body_names_its_country_a_brand_does_not(nlp):
     text = ("Kementerian Luar Negeri Rusia mengecam keputusan itu. Rusia menolak. "
             "Telkom Indonesia juga hadir di Indonesia.")

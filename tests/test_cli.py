@@ -3,6 +3,7 @@
 import subprocess
 import sys
 
+import pytest
 from rdflib import Dataset, Graph
 
 from kg.namespaces import KG
@@ -12,6 +13,7 @@ def no_traceback(p):
     assert "Traceback" not in p.stderr and "Traceback" not in p.stdout
 
 
+@pytest.mark.e2e
 def test_build_query_validate_viz(cli, seed_path, tmp_path):
     ttl, html = tmp_path / "seed.ttl", tmp_path / "seed.html"
     p = cli("build", str(seed_path), "-o", str(ttl), "--html", str(html))
@@ -28,6 +30,7 @@ def test_build_query_validate_viz(cli, seed_path, tmp_path):
     assert z.returncode == 0 and out.exists(), z.stderr
 
 
+@pytest.mark.e2e
 def test_trig_has_named_graph_per_document(cli, tmp_path):
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("Sberbank mengembangkan GigaChat.", encoding="utf-8")
@@ -70,6 +73,7 @@ def test_bad_inputs_are_one_line_errors_without_output(cli, tmp_path):
         assert not out.exists() and not list(tmp_path.glob(f".{out.name}*"))
 
 
+@pytest.mark.e2e
 def test_partial_batch_failure_exit_2(cli, tmp_path):
     good = tmp_path / "good.txt"
     good.write_text("Sberbank mengembangkan GigaChat.", encoding="utf-8")
@@ -112,6 +116,7 @@ def test_models_info_lists_every_processor(cli):
         assert proc in p.stdout
 
 
+@pytest.mark.e2e
 def test_progress_moves_inside_one_long_document(seed_path, tmp_path):
     """A long document is parsed in pieces of about 10,000 characters and the bar moves after each,
     so a 1 MB document (many minutes) shows progress before it is done. The bar draws only on a

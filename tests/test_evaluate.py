@@ -85,6 +85,7 @@ def test_min_confidence_and_sweep(tmp_path):
     assert len(rows) == 8
 
 
+@pytest.mark.e2e
 def test_cli_reports_rules_documents_and_sweep(cli, tmp_path):
     from conftest import ROOT
     r = cli("evaluate", str(ROOT / "examples" / "seed.gold.jsonl"), "--by-rule", "--per-document", "--sweep")

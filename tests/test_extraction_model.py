@@ -9,6 +9,8 @@ from kg.inputs import RawText
 from kg.pipeline import documents, extract
 from kg.thresholds import DEFAULT_MIN_CONFIDENCE
 
+pytestmark = pytest.mark.e2e
+
 ROOT = Path(__file__).resolve().parents[1]
 MEUTYA_PRABOWO = ("Menteri Komunikasi dan Digital Meutya Hafid menghadiri rapat di Jakarta. "
                   "Presiden Prabowo Subianto memerintahkan Danantara untuk berinvestasi di pusat data AI.")

@@ -1,4 +1,4 @@
-"""The RDF contract (DESIGN.md section 3): entities, direct facts, reified provenance, documents."""
+"""The RDF contract (README "RDF"): entities, direct facts, reified provenance, documents."""
 
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic

@@ -9,6 +9,7 @@ from kg import nlp as knlp
 from kg.errors import ModelUnavailableError
 
 
+@pytest.mark.e2e
 def test_bundled_pipeline_finds_people_and_organisations(nlp, seed_path):
     text = seed_path.read_text(encoding="utf-8")
     doc = nlp(text)
@@ -106,6 +107,7 @@ def test_runaway_text_is_cut_at_the_configured_length():
         ParseOptions(max_sentence_chars=7)
 
 
+@pytest.mark.e2e
 def test_cli_warns_about_runaway_text_and_cuts_it(cli, tmp_path):
     runaway = tmp_path / "runaway.txt"
     runaway.write_text("kata " * 300 + "\n", encoding="utf-8")

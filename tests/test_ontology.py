@@ -14,7 +14,7 @@ from kg.ontology import CueIndex, load_ontology, ontology_path, shapes_path
 
 CLASSES = ("Person", "Organization", "Country", "AIModel", "Location", "Event")   # in kg:classPriority order
 
-EXPECTED = {  # DESIGN.md section 2: property -> (domain, range)
+EXPECTED = {  # the ontology contract (docs, ontologies/jalin.ttl): property -> (domain, range)
     "leaderOf": ({"Person"}, {"Organization", "Country"}),
     "founderOf": ({"Person"}, {"Organization"}),
     "develops": ({"Organization", "Person"}, {"AIModel"}),

@@ -78,6 +78,7 @@ def _corpus(where: Path) -> list[Path]:
     return sorted(where.iterdir())
 
 
+@pytest.mark.e2e
 def test_two_workers_build_the_single_process_graph_cut_where_told(tmp_path) -> None:
     """ParseOptions reach the worker processes as arguments: the runaway text is cut at 100
     characters there, the cut is reported once, and no environment variable carries it."""
@@ -99,6 +100,7 @@ def test_two_workers_build_the_single_process_graph_cut_where_told(tmp_path) -> 
     assert seen1.events == seen2.events == [("collected", 5, 0, 0), ("empty", "kosong"), *cuts, ("parsed",)]
 
 
+@pytest.mark.e2e
 def test_library_build_logs_cuts_and_empty_documents(nlp, caplog) -> None:
     """Without a progress object the warnings go to the ``kg`` logger, as before."""
     with caplog.at_level(logging.WARNING, logger="kg"):
@@ -110,6 +112,7 @@ def test_library_build_logs_cuts_and_empty_documents(nlp, caplog) -> None:
     assert "text-2: empty document, nothing to extract" in messages
 
 
+@pytest.mark.e2e
 def test_legacy_keywords_and_progress_callables_still_work(nlp) -> None:
     g = kg.build("Sberbank mengembangkan GigaChat.", nlp=nlp, min_confidence=1.0,
                  options=BuildOptions(min_confidence=0.0))
@@ -119,6 +122,7 @@ def test_legacy_keywords_and_progress_callables_still_work(nlp) -> None:
     assert g.relations and sum(d for d, _ in seen) == 1 and sum(s for _, s in seen) == 1
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("options, word", [(BuildOptions(workers=2), "workers"),
                                            (BuildOptions(use_cache=True), "cache")])
 def test_a_given_pipeline_parses_here_and_uncached(nlp, options, word) -> None:
@@ -127,6 +131,7 @@ def test_a_given_pipeline_parses_here_and_uncached(nlp, options, word) -> None:
         kg.build("Sberbank mengembangkan GigaChat.", nlp=nlp, options=options)
 
 
+@pytest.mark.e2e
 def test_cli_max_sentence_chars_reaches_workers_without_the_environment(tmp_path, capfd) -> None:
     """``jalin build --workers 2 --max-sentence-chars 100``, in this process so the environment can be
     checked afterwards: the cut happens in a worker, at 100 characters, and is warned about once;

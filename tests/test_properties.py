@@ -36,6 +36,8 @@ from kg.gazetteer import Gazetteer
 from kg.namespaces import KG
 from kg.ontology import load_ontology
 
+pytestmark = pytest.mark.e2e
+
 TRIPLE_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 QUAD_FORMATS = {".trig": "trig", ".nq": "nquads"}
 OX_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD,

@@ -60,6 +60,7 @@ def _build(fixtures: Path, tmp: Path, name: str, doc_id: str, out: str) -> Path:
     return trig
 
 
+@pytest.mark.server
 def test_push_replaces_document_graphs_and_merges_entities(team_store, fixtures, tmp_path) -> None:
     first = _build(fixtures, tmp_path, "title_active", "berita", "v1")
     other = _build(fixtures, tmp_path, "passive_relcl", "lain", "v2")
@@ -89,6 +90,7 @@ def test_push_replaces_document_graphs_and_merges_entities(team_store, fixtures,
     assert again == after
 
 
+@pytest.mark.server
 def test_push_into_one_graph_and_errors(team_store, fixtures, tmp_path) -> None:
     trig = _build(fixtures, tmp_path, "title_active", "berita", "v1")
     ttl = tmp_path / "v1.ttl"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.inputs import RawText
 from kg.options import ParseOptions
 from kg.pipeline import documents, parse
+
+pytestmark = [pytest.mark.ray, pytest.mark.e2e]
 
 TEXTS = [RawText(f"r{i}", t, f"r{i}.txt", (("title", f"T{i}"),)) for i, t in enumerate([
     "Presiden Rusia Vladimir Putin memerintahkan pemerintah membentuk satuan tugas AI.",

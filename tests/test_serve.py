@@ -18,6 +18,8 @@ import pyoxigraph as ox
 import pytest
 from conftest import free_port, run_cli
 
+pytestmark = pytest.mark.server
+
 LEADERS = ("PREFIX kg: <https://w3id.org/jalin/ontology#> "
            "SELECT DISTINCT ?s ?o WHERE { ?s kg:leaderOf ?o } ORDER BY ?s")
 
@@ -196,4 +198,4 @@ def _zombie(pid: int) -> bool:
 
 
 if os.name != "posix":   # signals and /proc: the server's lifecycle tests are POSIX-only
-    pytestmark = pytest.mark.skip("POSIX only")
+    pytestmark = [pytestmark, pytest.mark.skip("POSIX only")]

@@ -67,6 +67,7 @@ def facts(entities, relations) -> set[tuple[str, str, str]]:
     return {(names[r.subject], r.predicate, names[r.object]) for r in relations}
 
 
+@pytest.mark.e2e
 def test_build_types_the_entity_and_relates_it(nlp, product):
     from kg.pipeline import build
     ttl, tsv = product
@@ -78,6 +79,7 @@ def test_build_types_the_entity_and_relates_it(nlp, product):
     assert (None, KG.releases, iphone) in graph.rdf
 
 
+@pytest.mark.e2e
 def test_a_widened_range_lets_a_bundled_relation_reach_the_class(nlp, product):
     """kg:rangeIncludes adds Product to kg:launches; the rules state the fact (the relation model,
     which measured "meluncurkan" launches facts right one time in six, keeps it only below 0.3)."""
@@ -92,6 +94,7 @@ def test_a_widened_range_lets_a_bundled_relation_reach_the_class(nlp, product):
     assert ("Apple", "launches", "iPhone") in facts(low.entities, low.relations)
 
 
+@pytest.mark.e2e
 def test_a_descriptor_noun_types_a_name_the_gazetteer_does_not_know(nlp, product):
     """'ponsel Galaxy': the noun before the name says its class; the mention model, which never
     learnt Product, neither drops nor retypes it."""

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from kg.inputs import RawText
 from kg.pipeline import parse
+
+pytestmark = pytest.mark.e2e
 
 TEXTS = [RawText(f"d{i}", t, f"d{i}.txt") for i, t in enumerate([
     "Presiden Rusia Vladimir Putin memerintahkan pemerintah membentuk satuan tugas AI.",

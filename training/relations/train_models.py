@@ -239,7 +239,7 @@ def rule_precision(docs, gold, onto, gaz, em) -> dict[str, float]:
     triple; a proposal is right when the article's gold holds the same triple. This is the
     confidence the rule's facts get (kg:confidence): measured on real news rather than guessed.
     """
-    from kg.evaluate import _norm
+    from kg.evaluate import oriented
     from kg.patterns import SentenceContext, run_rules
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for doc, g in zip(docs, gold):
@@ -250,13 +250,13 @@ def rule_precision(docs, gold, onto, gaz, em) -> dict[str, float]:
         for k, e in r.table.entities.items():
             hit = next((forms[fold(f)] for f in (e.name, *e.aliases) if fold(f) in forms and forms[fold(f)][1] == e.cls), None)
             name[k] = hit[0] if hit else None
-        gold_rels = {_norm(*t) for t in g.relations}
+        gold_rels = {oriented(*t) for t in g.relations}
         by_sentence = per_sentence(r.indexes[0])
         seen = set()
         for sent in doc.sentences:
             ctx = SentenceContext(sent, by_sentence.get(sent.index, {}), classes, onto)
             for c in run_rules(ctx):
-                t = _norm(name.get(c.subject) or c.subject, c.predicate, name.get(c.object) or c.object)
+                t = oriented(name.get(c.subject) or c.subject, c.predicate, name.get(c.object) or c.object)
                 if (t, c.rule) in seen:
                     continue
                 seen.add((t, c.rule))
