@@ -286,35 +286,34 @@ def test_deeply_nested_queries_are_refused_and_the_server_lives(built, writable)
     assert _count(writable.port) > 0
 
 
+def _refused_on_headers(port: int, method: str, path: str, headers: dict[str, str]) -> Answer:
+    """Send only a request's headers and read the answer.
+
+    Why: these requests are refused on their headers, before a byte of the body is read; a client
+    still writing the body when the refusal closes the connection gets a broken pipe instead of the
+    answer, which made the test flaky.
+    """
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.putrequest(method, path)
+        for name, value in headers.items():
+            conn.putheader(name, value)
+        conn.endheaders()
+        resp = conn.getresponse()
+        return Answer(resp.status, resp.read().decode(), resp.headers)
+    finally:
+        conn.close()
+
+
 def test_request_bodies_are_capped(writable) -> None:
     port = writable.port
-    # Both are refused on their Content-Length, before a byte of the body is read. The client sends
-    # only the headers: a client still writing the body when the refusal closes the connection gets a
-    # broken pipe instead of the answer, which made this test flaky.
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.putrequest("POST", "/query")
-    conn.putheader("Content-Type", "application/sparql-query")
-    conn.putheader("Content-Length", str(1024 * 1024 + 1))
-    conn.endheaders()
-    resp = conn.getresponse()
-    _one_line(Answer(resp.status, resp.read().decode(), resp.headers), 413, "1 MiB")
-    conn.close()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.putrequest("PUT", "/store?default")
-    conn.putheader("Content-Type", "application/n-triples")
-    conn.putheader("Content-Length", str(600 * 1024 * 1024))
-    conn.endheaders()
-    resp = conn.getresponse()
-    _one_line(Answer(resp.status, resp.read().decode(), resp.headers), 413, "512 MiB")
-    conn.close()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.putrequest("POST", "/update")
-    for name, value in {**UPDATE, "Transfer-Encoding": "chunked"}.items():
-        conn.putheader(name, value)
-    conn.endheaders()                                   # headers only: the refusal comes before any chunk
-    resp = conn.getresponse()
-    _one_line(Answer(resp.status, resp.read().decode(), resp.headers), 411, "Content-Length")
-    conn.close()
+    _one_line(_refused_on_headers(port, "POST", "/query", {"Content-Type": "application/sparql-query",
+                                                           "Content-Length": str(1024 * 1024 + 1)}), 413, "1 MiB")
+    _one_line(_refused_on_headers(port, "PUT", "/store?default", {"Content-Type": "application/n-triples",
+                                                                  "Content-Length": str(600 * 1024 * 1024)}),
+              413, "512 MiB")
+    _one_line(_refused_on_headers(port, "POST", "/update", {**UPDATE, "Transfer-Encoding": "chunked"}),
+              411, "Content-Length")
     assert _count(port) > 0
 
 
