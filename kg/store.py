@@ -155,7 +155,8 @@ def _collision(store: ox.Store, graph: ox.NamedNode, quads: list[ox.Quad], path:
     new_source, new_hash = _identity(quads)
     if new_hash is None:
         return None
-    old_source, old_hash = _identity(store.quads_for_pattern(None, None, None, graph))
+    stored = [q for p in (_SOURCE, _HASH) for q in store.quads_for_pattern(None, p, None, graph)]
+    old_source, old_hash = _identity(stored)     # two predicates, not the whole old graph
     if old_hash is None or same_document(old_source, old_hash, new_source, new_hash):
         return None
     doc_id = unquote(graph.value[len(DOCUMENT_GRAPHS):])
