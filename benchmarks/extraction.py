@@ -40,10 +40,10 @@ def main() -> None:
 
     import torch
 
-    from kg.gazetteer import Gazetteer
-    from kg.inputs import RawText
-    from kg.nlp import load_pipeline
-    from kg.ontology import load_ontology
+    from kg.extract.gazetteer import Gazetteer
+    from kg.read.inputs import RawText
+    from kg.parse.nlp import load_pipeline
+    from kg.rdf.ontology import load_ontology
     from kg.pipeline import extract, parse
 
     nlp = load_pipeline()

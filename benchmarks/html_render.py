@@ -1,9 +1,9 @@
-"""Time to a drawn, stable kg.viz page in headless chromium, for synthetic graphs shaped like Jalin's.
+"""Time to a drawn, stable kg.write.viz page in headless chromium, for synthetic graphs shaped like Jalin's.
 
 Graphs: Person/Organization/Country/AIModel nodes, about 1.5 edges per node with the ontology's
 predicates between fitting classes, targets drawn with a heavy tail (a few hubs, many leaves), and
 the node/edge attributes ``kg.export.to_networkx`` produces (labels, aliases, Wikidata ids,
-evidence sentences, confidences, documents). Each graph is written with ``kg.viz.write_html`` and
+evidence sentences, confidences, documents). Each graph is written with ``kg.write.viz.write_html`` and
 opened from file:// in Debian's chromium with every other request aborted. "Ready" is the page's
 own ``window.jalinReadyAt`` (ms since navigation start): the first drawing after physics
 stabilization (physics graphs) or the first drawing (static layouts, above ``physics_threshold``).
@@ -116,7 +116,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="500,2000,5000", help="comma-separated node counts")
     ap.add_argument("--repeat", type=int, default=1, help="page loads per size (the median is reported)")
-    ap.add_argument("--physics-threshold", type=int, default=500, help="as kg.viz.write_html (its default: kg.viz.PHYSICS_THRESHOLD)")
+    ap.add_argument("--physics-threshold", type=int, default=500, help="as kg.write.viz.write_html (its default: kg.write.viz.PHYSICS_THRESHOLD)")
     ap.add_argument("--out", type=Path, default=None, help="keep the HTML files here (default: a temp dir)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per page load")
     ap.add_argument("--append-results", action="store_true", help=f"append the table to {RESULTS}")
@@ -125,7 +125,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from kg import viz
+    from kg.write import viz
 
     if not os.access(CHROMIUM, os.X_OK):
         sys.exit(f"no chromium at {CHROMIUM}: apt-get install chromium (or set JALIN_CHROMIUM)")

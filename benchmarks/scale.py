@@ -5,8 +5,8 @@ Corpus: the GSD dev sentences (``# text`` lines) grouped into documents of 8 con
 sentences, the group boundaries shifted each round so repeated rounds are mostly different texts;
 written as .txt files into a temp dir. Measurements (names for ``--skip``):
 
-  throughput  raw Stanza (``bulk_process`` over exactly the paragraphs ``kg.parsing.parse_texts`` makes,
-              32 documents per call as ``kg.engines.parse``) vs Jalin in-process (``kg.build`` on the
+  throughput  raw Stanza (``bulk_process`` over exactly the paragraphs ``kg.parse.text.parse_texts`` makes,
+              32 documents per call as ``kg.parse.engines.parse``) vs Jalin in-process (``kg.build`` on the
               folder, then ``KnowledgeGraph.serialize`` to TriG) with the same pipeline already
               loaded: sentences/s and their ratio.
   build       ``jalin build DIR -o out.trig --no-cache -q --workers 1`` as a subprocess (wall time,
@@ -41,9 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "## Corpus scale (issue: batch, workers, cache)"
 GSD_DEV = "UD_Indonesian-GSD/id_gsd-ud-dev.conllu"
-BATCH = 32                  # documents per Stanza call, as kg.engines.parse
+BATCH = 32                  # documents per Stanza call, as kg.parse.engines.parse
 NAMES = ("throughput", "build", "workers", "memory", "cache", "startup")
-LOAD_ONLY = "from kg.nlp import load_pipeline; load_pipeline()"
+LOAD_ONLY = "from kg.parse.nlp import load_pipeline; load_pipeline()"
 # Runs the CLI like the console script, then reports which heavy modules the process imported.
 MODULES = ("import sys\nfrom kg.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
            "finally:\n    heavy = sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'stanza'})\n"
@@ -61,7 +61,7 @@ def raw_stanza(nlp, texts: list[str]) -> tuple[float, int]:
     """Seconds and Stanza sentences for bulk_process over Jalin's paragraphs, BATCH documents per call."""
     import stanza
 
-    from kg.parsing import paragraphs
+    from kg.parse.text import paragraphs
     start = time.perf_counter()
     n_out = 0
     for i in range(0, len(texts), BATCH):
@@ -137,8 +137,8 @@ def main() -> None:
 
         # -- 1. raw Stanza vs Jalin in-process, same loaded pipeline, same process
         if "throughput" not in skip:
-            from kg.inputs import collect_inputs
-            from kg.nlp import load_pipeline
+            from kg.read.inputs import collect_inputs
+            from kg.parse.nlp import load_pipeline
             t0 = time.perf_counter()
             nlp = load_pipeline()
             load_in = time.perf_counter() - t0

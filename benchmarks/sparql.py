@@ -1,18 +1,18 @@
 """SPARQL on a synthetic Jalin graph (~1M triples): the on-disk Oxigraph store vs rdflib's memory store.
 
-Data: ``generate`` draws a corpus shaped like a real build (the RDF contract in the README, kg/graph.py):
+Data: ``generate`` draws a corpus shaped like a real build (the RDF contract in the README, kg/rdf/graph.py):
 an entity pool (Person / Organization / Country / AIModel with ``rdfs:label@id``, ``skos:altLabel``,
 some ``owl:sameAs wd:Q…``) in ``res:graph/entities``, and N documents, each in its own named graph
 with a ``kg:Document`` node and k facts over the ontology's 12 predicates (fitting domain/range,
 heavy-tailed choice of entities so that a few hubs recur across documents), every fact asserted
 plus an ``rdf:Statement`` with its provenance (document, evidence sentence, offsets, confidence,
-rule). ``to_quads`` turns it into pyoxigraph quads as kg.graph does (checked on a few documents
-against ``kg.graph.build_dataset``); the quads are written once as N-Quads.
+rule). ``to_quads`` turns it into pyoxigraph quads as kg.rdf.graph does (checked on a few documents
+against ``kg.rdf.graph.build_dataset``); the quads are written once as N-Quads.
 
 Engines: Oxigraph loads the N-Quads into an on-disk store (``Store(path).bulk_load``) and is queried
-through ``kg.query.run_query(store_dir, q)``, as ``jalin query STORE`` does (median of --repeat runs).
+through ``kg.sparql.query.run_query(store_dir, q)``, as ``jalin query STORE`` does (median of --repeat runs).
 rdflib parses the same file into ``Dataset(default_union=True)`` (its default Memory store) and runs
-the same text with ``initNs=kg.namespaces.PREFIXES``, once per query, in a forked child with a time
+the same text with ``initNs=kg.rdf.namespaces.PREFIXES``, once per query, in a forked child with a time
 limit (only the query and the reading of all its rows are timed). Both answers are compared: row
 counts, then the values as multisets (numbers rounded to 6 digits); a disagreement is printed
 loudly, marked in the table, and makes the exit status 1.
@@ -47,7 +47,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.namespaces import (
+from kg.rdf.namespaces import (
     PREFIXES,
     document_iri,
     entity_iri,
@@ -96,7 +96,7 @@ VERBS = {
 TAILS = ["", " pada hari Senin", " sejak tahun lalu", ", menurut laporan Antara", " di Jakarta pekan ini",
          ", kata juru bicaranya kepada wartawan", " dalam pernyataan resmi yang dirilis Kamis malam",
          " meskipun mendapat kritik dari sejumlah pengamat"]
-# (rule id as in kg.patterns.RULES, weight, base confidence)
+# (rule id as in kg.extract.patterns.RULES, weight, base confidence)
 EXTRACTORS = [("verb-cue/v1", 50, 0.85), ("noun-cue/v1", 20, 0.80), ("descriptor-apposition/v1", 10, 0.75),
               ("member-list/v1", 8, 0.70), ("possessed-list/v1", 6, 0.65), ("made-by/v1", 6, 0.80)]
 FIRST = ["Budi", "Siti", "Agus", "Dewi", "Joko", "Sri", "Ahmad", "Rina", "Andi", "Wati", "Hendra", "Ratna",
@@ -126,7 +126,7 @@ QUAD_GUESS = 4 + 11 * sum(FACTS_PER_DOC) / 2 + ENTITIES_PER_DOC * 3.3    # quads
 
 @dataclass(frozen=True)
 class Corpus:
-    """What a build of N documents would hold, as kg.graph takes it."""
+    """What a build of N documents would hold, as kg.rdf.graph takes it."""
 
     entities: tuple[Entity, ...]
     documents: tuple[Document, ...]
@@ -212,12 +212,12 @@ def generate(triples: int = 1_000_000, seed: int = SEED) -> Corpus:
 
 
 def _decimal(x: float) -> str:
-    """kg.graph writes f"{x:.2f}"; Oxigraph (behind kg's datasets) keeps decimals canonical: 0.70 -> 0.7."""
+    """kg.rdf.graph writes f"{x:.2f}"; Oxigraph (behind kg's datasets) keeps decimals canonical: 0.70 -> 0.7."""
     return f"{x:.2f}".rstrip("0").rstrip(".") or "0"
 
 
 def to_quads(corpus: Corpus) -> list[ox.Quad]:
-    """The corpus as kg.graph.build_dataset writes it, built with pyoxigraph directly (fast)."""
+    """The corpus as kg.rdf.graph.build_dataset writes it, built with pyoxigraph directly (fast)."""
     NN, Lit = ox.NamedNode, ox.Literal
     ns = {name: str(iri) for name, iri in PREFIXES.items()}
     rdf, kg = ns["rdf"], ns["kg"]
@@ -265,9 +265,9 @@ def to_quads(corpus: Corpus) -> list[ox.Quad]:
 
 
 def check_shape(corpus: Corpus, n_docs: int = 3) -> None:
-    """The first documents (and the entities they use) through kg.graph give exactly our quads."""
-    from kg.graph import build_dataset
-    from kg.store import to_oxigraph
+    """The first documents (and the entities they use) through kg.rdf.graph give exactly our quads."""
+    from kg.rdf.graph import build_dataset
+    from kg.write.store import to_oxigraph
 
     docs = corpus.documents[:n_docs]
     ids = {d.id for d in docs}
@@ -278,7 +278,7 @@ def check_shape(corpus: Corpus, n_docs: int = 3) -> None:
     theirs = set(to_oxigraph(build_dataset(docs, ents, rels)))
     if ours != theirs:
         diff = sorted(map(str, ours ^ theirs))[:5]
-        raise SystemExit(f"generator drifted from kg.graph: {len(ours ^ theirs)} quads differ, e.g. {diff}")
+        raise SystemExit(f"generator drifted from kg.rdf.graph: {len(ours ^ theirs)} quads differ, e.g. {diff}")
 
 
 def shape_counts(quads: list[ox.Quad]) -> Counter:
@@ -437,7 +437,7 @@ def rdflib_query(sparql: str, timeout: float) -> tuple[float | None, list[tuple]
 
 
 def oxigraph_query(store_dir: Path, sparql: str, repeat: int) -> tuple[float, list[tuple]]:
-    from kg.query import run_query
+    from kg.sparql.query import run_query
 
     times, result = [], None
     for _ in range(repeat):
@@ -575,7 +575,7 @@ def main() -> None:
     env = (f"# {platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
            f"pyoxigraph {ox.__version__}, rdflib {rdflib.__version__}; load average at start "
            f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min); Oxigraph: median of {args.repeat} runs "
-           f"via kg.query.run_query on the store directory; rdflib: one run, limit {args.rdflib_timeout:g} s")
+           f"via kg.sparql.query.run_query on the store directory; rdflib: one run, limit {args.rdflib_timeout:g} s")
     data = (f"Data: {n_quads:,} quads in {kinds['graphs']:,} graphs: {n_ent:,} entities "
             f"({kinds['a Person']:,} Person, {kinds['a Organization']:,} Organization, {kinds['a Country']:,} Country, "
             f"{kinds['a AIModel']:,} AIModel), {n_docs:,} documents, {n_rel:,} statements "

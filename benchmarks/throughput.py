@@ -37,7 +37,7 @@ def main() -> None:
 
     import stanza
     import torch
-    from kg.nlp import load_pipeline
+    from kg.parse.nlp import load_pipeline
 
     torch.set_num_threads(args.threads)
     docs, n_sent = documents(args.conllu, 10, args.limit)

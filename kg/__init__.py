@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .errors import (
+from kg.errors import (
     InputError,
     KgError,
     ModelUnavailableError,
@@ -21,7 +21,7 @@ from .errors import (
     ServeError,
 )
 
-from .version import __version__
+from kg.version import __version__
 
 __all__ = [
     "BuildOptions",
@@ -44,21 +44,22 @@ __all__ = [
     "nlp",
 ]
 
-_LAZY = {"build": "api", "KnowledgeGraph": "api", "extract": "extraction", "Extraction": "extraction",
-         "BuildOptions": "options", "BuildProgress": "options", "ParseOptions": "options"}
+_LAZY = {"build": "kg.api", "KnowledgeGraph": "kg.api", "extract": "kg.extract.extraction",
+         "Extraction": "kg.extract.extraction", "BuildOptions": "kg.options", "BuildProgress": "kg.options",
+         "ParseOptions": "kg.options"}
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import nlp
-    from .api import KnowledgeGraph, build
-    from .extraction import Extraction, extract
-    from .options import BuildOptions, BuildProgress, ParseOptions
+    from kg import nlp
+    from kg.api import KnowledgeGraph, build
+    from kg.extract.extraction import Extraction, extract
+    from kg.options import BuildOptions, BuildProgress, ParseOptions
 
 
 def __getattr__(name: str) -> Any:
     if name == "nlp":
-        return importlib.import_module(".nlp", __name__)
+        return importlib.import_module("kg.nlp")
     if name in _LAZY:
-        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")
 
 

@@ -15,17 +15,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .doc_ids import collision
-from .engines import documents
-from .errors import InputError
-from .extraction import Extraction, extract
-from .gazetteer import Gazetteer
-from .graph import build_dataset
-from .inputs import Failure, RawText, collect_inputs
-from .ontology import load_ontology
-from .options import BuildOptions, BuildProgress
-from .parsing import Cut
-from .types import Document, Entity, Relation
+from kg.read.doc_ids import collision
+from kg.parse.engines import documents
+from kg.errors import InputError
+from kg.extract.extraction import Extraction, extract
+from kg.extract.gazetteer import Gazetteer
+from kg.rdf.graph import build_dataset
+from kg.read.inputs import Failure, RawText, collect_inputs
+from kg.rdf.ontology import load_ontology
+from kg.options import BuildOptions, BuildProgress
+from kg.parse.text import Cut
+from kg.types import Document, Entity, Relation
 
 __all__ = ["Corpus", "KnowledgeGraph", "build", "parse_inputs"]
 
@@ -70,22 +70,22 @@ class KnowledgeGraph:
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None):
         """An rdflib query result; ontology prefixes pre-bound, values bound (never pasted into the query).
 
-        Runs on Oxigraph through oxrdflib. For printable tables use :func:`kg.query.run_query`.
+        Runs on Oxigraph through oxrdflib. For printable tables use :func:`kg.sparql.query.run_query`.
         """
-        from .namespaces import PREFIXES
+        from kg.rdf.namespaces import PREFIXES
         return self.rdf.query(sparql, initNs={k: str(v) for k, v in PREFIXES.items()},
                               initBindings=dict(bindings or {}))
 
     def to_networkx(self):
-        from .export import to_networkx
+        from kg.export import to_networkx
         return to_networkx(self.rdf)
 
     def to_html(self, path: str | os.PathLike[str], **options: Any):
-        from .viz import write_html
+        from kg.write.viz import write_html
         return write_html(self.rdf, path, **options)
 
     def serialize(self, path: str | os.PathLike[str], fmt: str | None = None) -> None:
-        from .export import serialize
+        from kg.export import serialize
         serialize(self.rdf, path, fmt)
 
 
@@ -120,7 +120,7 @@ def _as_inputs(source: Any, max_chars: int | None) -> tuple[list[RawText], list[
 
 
 class _Callback(BuildProgress):
-    """A plain ``progress(documents, sentences[, chars=…])`` callable, as :func:`kg.engines.parse` takes
+    """A plain ``progress(documents, sentences[, chars=…])`` callable, as :func:`kg.parse.engines.parse` takes
     (which also adapts one without ``chars``)."""
 
     def __init__(self, progress: Any) -> None:
@@ -136,7 +136,7 @@ def _progress(progress: Any) -> BuildProgress:
 def _cache(options: BuildOptions) -> Any:
     if not options.use_cache:
         return None
-    from .cache import ParseCache, default_cache_dir, models_fingerprint
+    from kg.parse.cache import ParseCache, default_cache_dir, models_fingerprint
     root = default_cache_dir() if options.cache is None else Path(options.cache)
     return ParseCache(root, models_fingerprint(options=options.parse))
 

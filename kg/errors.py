@@ -14,7 +14,7 @@ The tree::
 
 The CLI turns any ``KgError`` into a one-line message (:func:`one_line`) and exit code 1;
 anything else is a bug and keeps its traceback only under ``--debug``. Every class is also
-importable from the module that raises it (``kg.push.PushError``, ``kg.serve.ServeError``).
+importable from the module that raises it (``kg.sparql.push.PushError``, ``kg.sparql.serve.ServeError``).
 """
 
 from __future__ import annotations

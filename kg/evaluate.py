@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
-from .gazetteer import fold
-from .files import read_text_file
-from .ontology import load_ontology
-from .types import Entity, Relation
+from kg.errors import InputError
+from kg.names import fold
+from kg.read.files import jsonl_lines, read_text_file
+from kg.rdf.ontology import load_ontology
+from kg.types import Entity, Relation
 
 __all__ = ["GoldDoc", "Score", "Report", "read_gold", "score_documents", "sweep", "oriented"]
 
@@ -94,9 +94,7 @@ def read_gold(path: str | Path) -> list[GoldDoc]:
     """Read a gold JSONL file; malformed lines, unknown types or relation names, and relations
     between names the line does not list as entities are one-line InputErrors."""
     docs = []
-    for lineno, line in enumerate(read_text_file(path).splitlines(), 1):
-        if not line.strip():
-            continue
+    for lineno, line in jsonl_lines(read_text_file(path)):
         where = f"{path}:{lineno}"
         try:
             obj = json.loads(line)

@@ -5,10 +5,10 @@ networkx ``readwrite`` style: pure ``generate_*`` functions return the text of a
 one name users import (``from kg.export import register_writer, union_graph``); each job lives
 in its own module:
 
-- :mod:`kg.writers`: the registry (:class:`Writer`, :data:`WRITERS`, :func:`register_writer`,
+- :mod:`kg.write.writers`: the registry (:class:`Writer`, :data:`WRITERS`, :func:`register_writer`,
   :func:`writer_for`, :func:`format_for`, :data:`FORMATS`, :func:`serialize`);
-- :mod:`kg.rdf_formats`: RDF text formats (:func:`generate_rdf`) and :func:`union_graph`;
-- :mod:`kg.networkx_export`: the networkx view (:func:`to_networkx`) and GraphML, GEXF and
+- :mod:`kg.write.rdf_formats`: RDF text formats (:func:`generate_rdf`); :mod:`kg.rdf.union`: :func:`union_graph`;
+- :mod:`kg.write.networkx_export`: the networkx view (:func:`to_networkx`) and GraphML, GEXF and
   node-link JSON.
 
 Output is UTF-8 and deterministic: triples, lines, nodes and edges are sorted, so the same graph
@@ -17,9 +17,10 @@ always gives the same bytes.
 
 from __future__ import annotations
 
-from .networkx_export import generate_gexf, generate_graphml, generate_node_link, to_networkx
-from .rdf_formats import generate_rdf, union_graph
-from .writers import FORMATS, WRITERS, Writer, format_for, register_writer, serialize, writer_for
+from kg.write.networkx_export import generate_gexf, generate_graphml, generate_node_link, to_networkx
+from kg.rdf.union import union_graph
+from kg.write.rdf_formats import generate_rdf
+from kg.write.writers import FORMATS, WRITERS, Writer, format_for, register_writer, serialize, writer_for
 
 __all__ = [
     "FORMATS",

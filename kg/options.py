@@ -14,22 +14,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Union
 
-from .conllu import MAX_DOC_CHARS
-from .errors import InputError
-from .parsing import MAX_PARAGRAPH, MAX_RUN, Cut
-from .thresholds import DEFAULT_MIN_CONFIDENCE
+from kg.read.conllu import MAX_DOC_CHARS
+from kg.errors import InputError
+from kg.parse.options import MIN_SENTENCE_CHARS, ParseOptions, whole_number
+from kg.parse.text import Cut
+from kg.extract.thresholds import DEFAULT_MIN_CONFIDENCE
 
 __all__ = ["ENGINES", "MIN_SENTENCE_CHARS", "BuildOptions", "BuildProgress", "ParseOptions"]
 
 StrPath = Union[str, os.PathLike]
 ENGINES = ("local", "ray")
-MIN_SENTENCE_CHARS = 50     # shorter pieces would cut most words off their context
 
 log = logging.getLogger("kg")
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _paths(value: StrPath | Sequence[StrPath], name: str) -> tuple[StrPath, ...]:
@@ -46,35 +42,12 @@ def _paths(value: StrPath | Sequence[StrPath], name: str) -> tuple[StrPath, ...]
 
 
 @dataclass(frozen=True)
-class ParseOptions:
-    """What changes a parse, so it is part of the parse cache's key.
-
-    ``max_sentence_chars``: text without sentence ends is cut into pieces this long
-    (``--max-sentence-chars``); ``resources_dir``: the Stanza resources directory whose official
-    models are preferred (default: ``$STANZA_RESOURCES_DIR`` or ``~/stanza_resources``).
-    """
-
-    max_sentence_chars: int = MAX_RUN
-    resources_dir: str | None = None
-
-    def __post_init__(self) -> None:
-        n = self.max_sentence_chars
-        if not _is_int(n) or not MIN_SENTENCE_CHARS <= n <= MAX_PARAGRAPH:
-            raise InputError(f"max_sentence_chars must be a whole number from {MIN_SENTENCE_CHARS} to "
-                             f"{MAX_PARAGRAPH}, not {n!r}")
-        if self.resources_dir is not None:
-            if not isinstance(self.resources_dir, (str, os.PathLike)):
-                raise InputError(f"resources_dir must be a path, not {type(self.resources_dir).__name__}")
-            object.__setattr__(self, "resources_dir", os.fspath(self.resources_dir))
-
-
-@dataclass(frozen=True)
 class BuildOptions:
     """Everything :func:`kg.build` needs besides the inputs (the ``jalin build`` options).
 
     ``engine``: ``"local"`` or ``"ray"``; ``workers``: parser processes (or Ray actors);
     ``ray_address``: a cluster to join (``engine="ray"`` only); ``use_cache``: serve unchanged texts
-    from the parse cache in ``cache`` (default: :func:`kg.cache.default_cache_dir`);
+    from the parse cache in ``cache`` (default: :func:`kg.parse.cache.default_cache_dir`);
     ``max_doc_chars``: longer documents read from files are reported as failed, not parsed
     (None: no limit); ``ontologies``/``gazetteers``: extra .ttl/.tsv files; ``min_confidence``:
     facts scored below it are left out; ``parse``: what changes the parse.
@@ -94,7 +67,7 @@ class BuildOptions:
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
             raise InputError(f"engine must be 'local' or 'ray', not {self.engine!r}")
-        if not _is_int(self.workers) or self.workers < 1:
+        if not whole_number(self.workers) or self.workers < 1:
             raise InputError(f"workers must be a whole number of at least 1, not {self.workers!r}")
         if self.ray_address is not None and (self.engine != "ray" or not isinstance(self.ray_address, str)):
             raise InputError("ray_address is for engine='ray' and must be a string (e.g. 'auto')")
@@ -102,7 +75,7 @@ class BuildOptions:
             raise InputError(f"use_cache must be True or False, not {self.use_cache!r}")
         if self.cache is not None and (not self.use_cache or not isinstance(self.cache, (str, os.PathLike))):
             raise InputError("cache is the parse cache directory, used only with use_cache=True")
-        if self.max_doc_chars is not None and (not _is_int(self.max_doc_chars) or self.max_doc_chars < 1):
+        if self.max_doc_chars is not None and (not whole_number(self.max_doc_chars) or self.max_doc_chars < 1):
             raise InputError(f"max_doc_chars must be a whole number of at least 1 or None, not {self.max_doc_chars!r}")
         c = self.min_confidence
         if isinstance(c, bool) or not isinstance(c, (int, float)) or not 0.0 <= c <= 1.0:
@@ -122,7 +95,7 @@ class BuildProgress:
     """
 
     def collected(self, texts: Sequence, parsed: Sequence, failures: Sequence) -> None:
-        """The inputs are read (:class:`~kg.inputs.RawText` to parse, documents already parsed,
+        """The inputs are read (:class:`~kg.read.inputs.RawText` to parse, documents already parsed,
         failures); nothing is parsed yet. An exception raised here stops the build."""
 
     def empty(self, doc_id: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["printable"]
+__all__ = ["has_controls", "printable"]
 
 # C0 controls, DEL and C1 controls (U+0080-U+009F: 8-bit CSI/OSC on some terminals), and the
 # bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), which make a line read
@@ -32,3 +32,8 @@ def printable(text: str, keep: str = "") -> str:
         return _NAMED.get(ch, f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
 
     return _CONTROLS.sub(escape, text)
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`printable` would escape (a header value must not)."""
+    return _CONTROLS.search(text) is not None

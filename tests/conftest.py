@@ -63,7 +63,7 @@ def cli():
 @pytest.fixture(scope="session")
 def nlp(tmp_path_factory):
     """The bundled Stanza pipeline, loaded once, with an empty resources directory (offline)."""
-    from kg.nlp import load_pipeline
+    from kg.parse.nlp import load_pipeline
     return load_pipeline(resources_dir=tmp_path_factory.mktemp("empty_stanza_resources"))
 
 

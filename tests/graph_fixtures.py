@@ -1,4 +1,4 @@
-"""Datasets for the export/viz tests, built by the real writer (:func:`kg.graph.build_dataset`).
+"""Datasets for the export/viz tests, built by the real writer (:func:`kg.rdf.graph.build_dataset`).
 
 Specs are short tuples; they become the pipeline's own frozen ``Document``/``Entity``/``Relation``
 objects, so these graphs are exactly what a build writes (Oxigraph-backed, xsd:decimal
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from rdflib import Dataset
 
-from kg.graph import ENTITIES_GRAPH, build_dataset as write_dataset
+from kg.rdf.graph import ENTITIES_GRAPH, build_dataset as write_dataset
 from kg.types import Document, Entity, Relation
 
 __all__ = ["ENTITIES_GRAPH", "MALICIOUS", "SAMPLE_ENTITIES", "SAMPLE_RELATIONS", "WEIRD", "build_dataset",

@@ -95,7 +95,7 @@ MID_PREFIX = b"Sberbank mengembangkan GigaChat. " * 4
 MID_UTF8 = MID_PREFIX + b"\xc3\x28 \xff Rusia bekerja sama dengan Tiongkok."
 # 200,000 tokens on one line (600,000 characters): under the default cap of 1,000,000, so a real
 # build would parse it. Lines without sentence-like boundaries are cut at spaces into pieces of at
-# most kg.nlp.MAX_RUN (400) characters, ~130 tokens here, so no huge "sentence" reaches the parser;
+# most kg.parse.nlp.MAX_RUN (400) characters, ~130 tokens here, so no huge "sentence" reaches the parser;
 # a 220-token piece took 5-50 s on the loaded 2-core test machine before that limit existed. Still
 # ~1,500 pieces, minutes of parsing, too slow for a test: the CLI case shows
 # the clear refusal under a lowered --max-doc-chars instead, and
@@ -459,9 +459,9 @@ def test_bad_input(case: Case, tmp_path: Path, tmp_path_factory: pytest.TempPath
 
 
 def test_check_output_probes_without_leaving_anything(tmp_path: Path) -> None:
-    """kg.files.check_output: the early check a long-running command can make before it works."""
+    """kg.read.files.check_output: the early check a long-running command can make before it works."""
     from kg.errors import OutputError
-    from kg.files import check_output
+    from kg.read.files import check_output
 
     check_output(tmp_path / "g.ttl")
     assert list(tmp_path.iterdir()) == []
@@ -474,7 +474,7 @@ def test_check_output_probes_without_leaving_anything(tmp_path: Path) -> None:
 def test_long_line_is_cut_into_bounded_pieces() -> None:
     """The 200k-token line: cut into pieces of at most MAX_RUN characters (no sentence-like
     boundary to cut at), offsets kept; a 200k-token sentence never reaches the parser."""
-    from kg.nlp import MAX_RUN, paragraphs
+    from kg.parse.nlp import MAX_RUN, paragraphs
 
     pieces = paragraphs(LONG_LINE)
     assert all(0 < len(seg) <= MAX_RUN for _, seg in pieces)

@@ -3,7 +3,7 @@
 SIGKILL cannot be caught, so this is what a power cut or the OOM killer does to a long run.
 Inputs are CoNLL-U (no Stanza), so the builds spend their time in extraction and writing, which is
 where a kill could do damage. The kills land at exact points of the build, not after a guessed
-time: ``$JALIN_TEST_PAUSE_AT`` (a test hook, :func:`kg.store.pause_for_test`) makes the build say
+time: ``$JALIN_TEST_PAUSE_AT`` (a test hook, :func:`kg.write.store.pause_for_test`) makes the build say
 "paused at STAGE" on stderr and wait there to be killed.
 """
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.query import run_query
+from kg.sparql.query import run_query
 
 HASHES = ("SELECT ?g ?h WHERE { GRAPH ?g { ?d kg:contentHash ?h } } ORDER BY ?g")
 PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"

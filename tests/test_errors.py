@@ -42,8 +42,8 @@ def test_error_classes_live_in_the_tree() -> None:
 
 
 def test_push_and_serve_errors_are_kg_errors_where_they_were() -> None:
-    from kg.push import PushError
-    from kg.serve import ServeError
+    from kg.sparql.push import PushError
+    from kg.sparql.serve import ServeError
     assert PushError is errors.PushError and issubclass(PushError, kg.KgError)
     assert ServeError is errors.ServeError and issubclass(ServeError, kg.KgError)
     for name in ("InputError", "OutputError", "ParseError", "QueryError", "OntologyError",
@@ -119,7 +119,7 @@ def test_click_errors_are_recognised_by_class(cli, args, code, first_line) -> No
 def test_file_helpers_do_not_shadow_the_standard_io_module() -> None:
     import sys
 
-    import kg.files
-    assert {"atomic_write", "check_output", "read_text_file"} <= set(kg.files.__all__)    # their new home
+    import kg.read.files
+    assert {"atomic_write", "check_output", "read_text_file"} <= set(kg.read.files.__all__)    # their new home
     shadowing = {p.stem for p in KG_DIR.rglob("*.py") if p.stem in sys.stdlib_module_names}
     assert "io" not in shadowing and not (KG_DIR / "io.py").exists()

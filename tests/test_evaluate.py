@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from kg.conllu import read_conllu
+from kg.read.conllu import read_conllu
 from kg.errors import InputError
 from kg.evaluate import read_gold, score_documents
 from kg.pipeline import extract
@@ -95,3 +95,13 @@ def test_cli_reports_rules_documents_and_sweep(cli, tmp_path):
     assert rules.returncode == 0 and "model/relations-v1" not in rules.stdout
     bad = cli("evaluate", str(ROOT / "examples" / "seed.gold.jsonl"), "--min-confidence", "1.5")
     assert bad.returncode != 0 and "Traceback" not in bad.stderr
+
+
+def test_a_line_separator_inside_a_gold_text_does_not_cut_the_record(tmp_path):
+    """JSON strings may hold U+2028/U+2029 raw; the gold reader splits records at newlines only."""
+    rec = {"id": "d", "text": "Putin tiba.\u2028Ia bertemu Jokowi.\u2029",
+           "entities": [{"name": "Putin", "type": "Person"}], "relations": []}
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    [doc] = read_gold(gold)
+    assert doc.text == rec["text"]

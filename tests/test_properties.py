@@ -11,7 +11,7 @@ Two properties, each checked on every graph ``kg.build`` makes:
   entities and relations, and each reified ``rdf:Statement`` carries exactly one ``kg:evidence``
   that is the sentence the offsets point at.
 
-What the offsets promise (kg/types.py ``Relation``, kg/nlp.py ``_sentences``, kg/graph.py
+What the offsets promise (kg/types.py ``Relation``, kg/parse/nlp.py ``_sentences``, kg/rdf/graph.py
 ``add_document``): ``kg:charStart``/``kg:charEnd`` delimit the *sentence* that states the fact, in
 code points of the document text; ``kg:evidence`` is that sentence, ``text[charStart:charEnd]``,
 with C0 control characters other than tab and newline dropped (SECURITY.md: "Control characters are
@@ -32,9 +32,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 import kg
-from kg.gazetteer import Gazetteer
-from kg.namespaces import KG
-from kg.ontology import load_ontology
+from kg.extract.gazetteer import Gazetteer
+from kg.rdf.namespaces import KG
+from kg.rdf.ontology import load_ontology
 
 pytestmark = pytest.mark.e2e
 

@@ -28,8 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from kg.gazetteer import SHORT_KEY, exact_key, lookup_key, parse_tsv  # noqa: E402  (one folding for build and lookup)
-from kg.ontology import load_ontology  # noqa: E402
+from kg.extract.gazetteer import SHORT_KEY, parse_tsv  # noqa: E402  (one folding for build and lookup)
+from kg.names import exact_key, lookup_key
+from kg.rdf.ontology import load_ontology  # noqa: E402
 
 # ISO 3166-1 alpha-2 -> Wikidata item of the country. Only ids we are sure of; others stay empty.
 WIKIDATA = {
@@ -93,7 +94,7 @@ class Row:
 
 
 def match_key(form: str, case: bool) -> str:
-    """Key under which the runtime index stores a form (see kg.gazetteer.Gazetteer)."""
+    """Key under which the runtime index stores a form (see kg.extract.gazetteer.Gazetteer)."""
     ek = exact_key(form)
     return "=" + ek if case or len(ek.casefold()) <= SHORT_KEY else ek.casefold()
 

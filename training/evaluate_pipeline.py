@@ -25,7 +25,7 @@ def main(argv=None) -> None:
     from stanza.models.common.utils import ud_scores
     from stanza.utils.conll import CoNLL
 
-    from kg.nlp import load_pipeline
+    from kg.parse.nlp import load_pipeline
 
     nlp = load_pipeline(resources_dir=args.work / "no_official_models")
     text = (args.work / "ud_dev.txt").read_text(encoding="utf-8")

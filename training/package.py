@@ -15,7 +15,7 @@ import json
 import shutil
 from pathlib import Path
 
-# No lemma.pt: PySastrawi (kg.lemma) beats the trained lemmatizer on dev and serves as the lemma processor.
+# No lemma.pt: PySastrawi (kg.parse.lemma) beats the trained lemmatizer on dev and serves as the lemma processor.
 NAMES = ("tokenize", "mwt", "pos", "depparse", "ner", "pretrain")
 # The dev scores that describe each model (the scorer reports every CoNLL column).
 KEEP = {"tokenize": ("Tokens", "Sentences", "Words"), "mwt": ("mwt_dev_f1",), "pos": ("UPOS",),

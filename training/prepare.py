@@ -225,10 +225,10 @@ def fill_lemmas(sents):
 
     Why: Stanza's parser embeds lemmas; with "_" for most training words it would learn to
     ignore them and then meet real lemmas at run time. Uses the run-time lemmatizer itself
-    (``kg.lemma.lemma_of``, PySastrawi roots), so training and inference agree by construction.
+    (``kg.parse.lemma.lemma_of``, PySastrawi roots), so training and inference agree by construction.
     """
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from kg.lemma import lemma_of
+    from kg.parse.lemma import lemma_of
     out = []
     for comments, rows in sents:
         out.append((comments, [r[:2] + [lemma_of(r[1], r[3])] + r[3:] if is_word(r) and r[2] == "_" else r

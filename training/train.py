@@ -199,10 +199,10 @@ def score_conllu(pred: Path, gold: Path) -> dict:
 
 
 def score_sastrawi(gold: Path) -> dict:
-    """Lemma accuracy of PySastrawi (kg.lemma, on gold UPOS) on the same held-out dev half as the
+    """Lemma accuracy of PySastrawi (kg.parse.lemma, on gold UPOS) on the same held-out dev half as the
     Stanza lemmatizer, so the two can be compared; the package ships whichever scores higher."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from kg.lemma import lemma_of
+    from kg.parse.lemma import lemma_of
     n = ok = 0
     for line in gold.read_text(encoding="utf-8").splitlines():
         cols = line.split("\t")

@@ -1,19 +1,20 @@
-"""Relation patterns over UD parses, one module per construction family.
+"""``kg.patterns``: the public face of extraction rules (the code lives in :mod:`kg.extract.patterns`).
 
-Each rule is a generator ``rule(ctx) -> Iterator[Candidate]`` registered with a versioned id by
-``@rule("id")`` (:mod:`kg.patterns.registry`, which also loads installed ``jalin.rules`` plugins);
-the ontology decides which property a cue names and whether subject/object classes fit.
+A plugin writes ``from kg.patterns import emit, rule`` and registers ``@rule("my-rule/v1")``.
 """
 
-from __future__ import annotations
-
-from .base import Candidate, SentenceContext, emit
-from .registry import RULES, Rule, RulePluginWarning, rule, run_rules, select_rules, unregister
-
-# Importing the built-in rule modules registers their rules, in this order (the order rules run in).
-from . import verbs, nouns, appositions, lists, makers, created  # noqa: E402  isort: skip
-
-_BUILT_IN = (verbs, nouns, appositions, lists, makers, created)
+from kg.extract.patterns import (
+    RULES,
+    Candidate,
+    Rule,
+    RulePluginWarning,
+    SentenceContext,
+    emit,
+    rule,
+    run_rules,
+    select_rules,
+    unregister,
+)
 
 __all__ = ["RULES", "Candidate", "Rule", "RulePluginWarning", "SentenceContext", "emit", "rule", "run_rules",
            "select_rules", "unregister"]

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from kg.evaluate import read_gold, score_documents  # noqa: E402
-from kg.gazetteer import fold  # noqa: E402
+from kg.names import fold  # noqa: E402
 from kg.types import Entity, Relation  # noqa: E402
 
 

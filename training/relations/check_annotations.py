@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from kg.ontology import load_ontology  # noqa: E402
+from kg.rdf.ontology import load_ontology  # noqa: E402
 
 #: property → (domain, range), from the ontology itself (the one place classes and properties live).
 SIGNATURES = {name: (set(p.domain), set(p.range)) for name, p in load_ontology().properties.items()}

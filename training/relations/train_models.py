@@ -33,18 +33,19 @@ from scipy.sparse import csr_matrix
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from kg.cache import ParseCache, default_cache_dir, models_fingerprint  # noqa: E402
-from kg.candidates import document_candidates, per_sentence  # noqa: E402
+from kg.parse.cache import ParseCache, default_cache_dir, models_fingerprint  # noqa: E402
+from kg.extract.candidates import document_candidates, per_sentence  # noqa: E402
 from kg.evaluate import GoldDoc, read_gold, score_documents  # noqa: E402
-from kg.gazetteer import Gazetteer, fold  # noqa: E402
-from kg.inputs import RawText  # noqa: E402
-from kg.linear import LinearModel  # noqa: E402
-from kg.mention_filter import KEEP_THRESHOLD, TRUSTED, mention_feature_rows  # noqa: E402
-from kg.mentions import find_mentions  # noqa: E402
-from kg.ontology import load_ontology  # noqa: E402
+from kg.extract.gazetteer import Gazetteer  # noqa: E402
+from kg.names import fold
+from kg.read.inputs import RawText  # noqa: E402
+from kg.extract.linear import LinearModel  # noqa: E402
+from kg.extract.mention_filter import KEEP_THRESHOLD, TRUSTED, mention_feature_rows  # noqa: E402
+from kg.extract.mentions import find_mentions  # noqa: E402
+from kg.rdf.ontology import load_ontology  # noqa: E402
 from kg.pipeline import parse, resolve  # noqa: E402
-from kg.features import property_features  # noqa: E402
-from kg.relations import relation_scores, relations_from_scores  # noqa: E402
+from kg.extract.features import property_features  # noqa: E402
+from kg.extract.relations import relation_scores, relations_from_scores  # noqa: E402
 
 MIN_COUNT = 2
 
@@ -240,7 +241,7 @@ def rule_precision(docs, gold, onto, gaz, em) -> dict[str, float]:
     confidence the rule's facts get (kg:confidence): measured on real news rather than guessed.
     """
     from kg.evaluate import oriented
-    from kg.patterns import SentenceContext, run_rules
+    from kg.extract.patterns import SentenceContext, run_rules
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for doc, g in zip(docs, gold):
         r = resolve([doc], onto, gaz, em)

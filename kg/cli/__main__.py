@@ -1,0 +1,5 @@
+"""``python -m kg.cli``: the ``jalin`` command."""
+
+from kg.cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""A small linear classifier that loads offline: sparse binary features in, probabilities out.
+
+Why not a neural model: the relation and mention decisions are made over a few thousand candidates
+per corpus from features the parse already gives; logistic regression on them trains in seconds on
+two cores, ships as a few hundred kilobytes of JSON, runs without torch and is deterministic. Trained
+by ``training/relations/train_models.py`` (scikit-learn); only the weights are shipped.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+
+from kg.models import MODEL_DIR
+
+__all__ = ["LinearModel", "bundled_model", "load_model"]
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """One-vs-rest logistic models, one per label, over named binary features.
+
+    ``weights[feature]`` holds one weight per label (in ``labels`` order); features the model never
+    saw weigh nothing.
+    """
+
+    name: str                                        # versioned id, e.g. "model/relations-v1"
+    labels: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: Mapping[str, tuple[float, ...]]
+    meta: Mapping[str, object] = field(default_factory=dict)
+
+    def scores(self, features: Iterable[str]) -> dict[str, float]:
+        """Label → probability, each label scored on its own (labels are not exclusive)."""
+        z = list(self.bias)
+        for f in set(features):
+            w = self.weights.get(f)
+            if w is not None:
+                for i, x in enumerate(w):
+                    z[i] += x
+        return {lab: 1.0 / (1.0 + math.exp(-max(min(v, 40.0), -40.0))) for lab, v in zip(self.labels, z)}
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "labels": list(self.labels), "bias": list(self.bias),
+                "weights": {f: list(w) for f, w in sorted(self.weights.items())}, "meta": dict(self.meta)}
+
+    @classmethod
+    def from_json(cls, obj: Mapping) -> LinearModel:
+        weights = {f: tuple(w) for f, w in obj["weights"].items()}
+        return cls(obj["name"], tuple(obj["labels"]), tuple(obj["bias"]), MappingProxyType(weights),
+                   MappingProxyType(dict(obj.get("meta", {}))))
+
+    def save(self, path: str | Path) -> None:
+        """Write gzipped JSON (sorted keys, no file name or time in the header: the same model gives the
+        same bytes wherever it is saved)."""
+        data = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+        with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as f:
+            f.write(data)
+
+
+def load_model(path: str | Path) -> LinearModel:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return LinearModel.from_json(json.load(f))
+
+
+@lru_cache(maxsize=None)
+def bundled_model(kind: str) -> LinearModel | None:
+    """The bundled ``entities`` or ``relations`` classifier, or None when it is not shipped."""
+    path = MODEL_DIR / f"{kind}.json.gz"
+    return load_model(path) if path.is_file() else None

@@ -1,0 +1,173 @@
+"""The parse stage: cached parses first, then the rest in this process, in worker processes or on Ray.
+
+Why here and not in :mod:`kg.api`: the choice of engine, the cache and the progress accounting are
+one job (texts in, documents out, in input order), which :func:`kg.build`, ``jalin parse``, the
+tests and the training scripts share. The engines themselves (:mod:`kg.parse.workers`,
+:mod:`kg.parse.ray_engine`) and the local path all run :func:`kg.parse.text.parse_chunk` with the same
+:class:`~kg.options.ParseOptions`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from kg.errors import ParseError
+from kg.read.inputs import Failure, RawText
+from kg.parse.options import ParseOptions
+from kg.parse.text import Cut, parse_chunk
+from kg.types import Document
+
+__all__ = ["documents", "parse"]
+
+log = logging.getLogger("kg")
+
+#: (texts of a batch, their documents, the failed ones, the cut ones), as each batch finishes
+Batch = tuple[Sequence[RawText], list[Document], list[Failure], list[Cut]]
+
+
+def _reporter(progress: Any) -> Any:
+    """``progress`` called as ``(documents, sentences, chars=…)`` if it takes a ``chars`` keyword,
+    else as ``(documents, sentences)`` (the original protocol, kept for existing callbacks)."""
+    import inspect
+    if progress is None:
+        return None
+    try:
+        takes_chars = "chars" in inspect.signature(progress).parameters
+    except (TypeError, ValueError):
+        takes_chars = False
+    return progress if takes_chars else (lambda documents, sentences, chars=0: progress(documents, sentences))
+
+
+class _Pieces:
+    """Sentences and characters already reported for the batch being parsed, piece by piece, so the
+    batch's own report adds only the rest (the totals stay exact)."""
+
+    def __init__(self, report: Any) -> None:
+        self.report, self.sentences, self.chars = report, 0, 0
+
+    def __call__(self, chars: int, sentences: int) -> None:
+        self.sentences += sentences
+        self.chars += chars
+        self.report(0, sentences, chars=chars)
+
+    def finish(self, chunk: Sequence[RawText], parsed: Sequence[Document]) -> None:
+        sentences = sum(len(d.sentences) for d in parsed)
+        chars = sum(len(t.text) for t in chunk)
+        self.report(len(chunk), max(sentences - self.sentences, 0), chars=max(chars - self.chars, 0))
+        self.sentences = self.chars = 0
+
+
+def _local(nlp: Any, chunks: Sequence[Sequence[RawText]], failures: list[Failure] | None, pieces: Any,
+           options: ParseOptions) -> Iterator[Batch]:
+    if chunks and nlp is None:
+        from kg.parse.nlp import load_pipeline
+        nlp = load_pipeline(resources_dir=options.resources_dir)
+    for chunk in chunks:
+        cuts: list[Cut] = []
+        parsed = parse_chunk(nlp, chunk, failures, pieces, max_run=options.max_sentence_chars, cuts=cuts)
+        yield chunk, parsed, [], cuts
+
+
+def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, cache: Any = None,
+          progress: Any = None, failures: list[Failure] | None = None, workers: int = 1,
+          engine: str = "local", ray_address: str | None = None, options: ParseOptions | None = None,
+          cuts: list[Cut] | None = None) -> list[Document]:
+    """Parse raw texts with the bundled (or given) Stanza pipeline, many documents per call.
+
+    ``cache`` (a :class:`kg.parse.cache.ParseCache`) serves unchanged texts without loading the models;
+    ``progress(documents, sentences)`` is called as batches finish and, in this process, after each
+    piece of about :data:`kg.parse.text.PIECE_CHARS` characters (``documents`` 0), so it moves inside one
+    long document; a callback with a ``chars`` keyword also gets the characters parsed. With a
+    ``failures`` list, a document the parser chokes on is reported there and the others go on.
+    ``workers`` > 1 parses in that many processes with the bundled pipeline (``nlp`` must then be
+    None); ``engine="ray"`` parses on Ray actors instead (see :mod:`kg.parse.ray_engine`). ``options``
+    (default :class:`~kg.options.ParseOptions`) reach every engine; ``cuts`` gets, in input order,
+    the documents whose runaway text was cut (by this parse, or by the one the cache kept).
+    """
+    options = options or ParseOptions()
+    out: list[Document] = []
+    todo: list[RawText] = []
+    found: list[Cut] = []
+    report = _reporter(progress)
+    for t in texts:
+        hit = cache.get(t.id, t.text, t.source, t.meta, cuts=found) if cache is not None else None
+        if hit is None:
+            todo.append(t)
+        else:
+            out.append(hit)
+    if out and report is not None:
+        report(len(out), sum(len(d.sentences) for d in out), chars=sum(len(d.text) for d in out))
+    pieces = _Pieces(report) if report is not None else None
+    if workers > 1:   # enough batches to keep every worker busy
+        batch_size = max(1, min(batch_size, -(-len(todo) // workers)))
+    chunks = [todo[i:i + batch_size] for i in range(0, len(todo), batch_size)]
+    if workers > 1 and nlp is not None:
+        raise ValueError("workers > 1 load their own bundled pipeline; pass nlp=None")
+    results: Iterator[Batch]
+    if engine == "ray" and todo:
+        from kg.parse.ray_engine import parse_with_ray
+        results = iter([(todo, *parse_with_ray(todo, workers=workers, batch_size=batch_size, address=ray_address,
+                                               options=options))])
+    elif workers > 1 and len(chunks) > 1:
+        from kg.parse.workers import parse_in_workers
+        results = parse_in_workers(chunks, min(workers, len(chunks)), options)
+    else:
+        results = _local(nlp, chunks, failures, pieces, options)
+    for chunk, parsed, failed, chunk_cuts in results:
+        if failed and failures is None:
+            raise ParseError(failed[0].reason)
+        if failures is not None:
+            failures.extend(failed)
+        _collect(chunk, parsed, chunk_cuts, cache, out)
+        found += chunk_cuts
+        if pieces is not None:
+            pieces.finish(chunk, parsed)
+    order = {t.id: n for n, t in enumerate(texts)}
+    if cuts is not None:
+        cuts.extend(sorted(found, key=lambda c: order[c.id]))
+    return sorted(out, key=lambda d: order[d.id])
+
+
+def _collect(chunk: Sequence[RawText], parsed: Sequence[Document], cuts: Sequence[Cut], cache: Any,
+             out: list[Document]) -> None:
+    """A batch's documents with their source and metadata back (engines ship ids and text alone),
+    stored in the cache with their cuts."""
+    by_id = {t.id: t for t in chunk}
+    cut = {c.id: c for c in cuts}
+    for doc in parsed:
+        raw = by_id[doc.id]
+        doc = Document(doc.id, doc.text, doc.sentences, raw.source, raw.meta)
+        if cache is not None:
+            cache.put(doc, cut.get(doc.id))
+        out.append(doc)
+
+
+def _log_empty(doc_id: str) -> None:
+    log.warning("%s: empty document, nothing to extract", doc_id)
+
+
+def documents(texts: Sequence[RawText], parsed: Sequence[Document] = (), nlp: Any = None, *,
+              cache: Any = None, progress: Any = None, failures: list[Failure] | None = None,
+              workers: int = 1, engine: str = "local", ray_address: str | None = None,
+              options: ParseOptions | None = None, cuts: list[Cut] | None = None,
+              on_empty: Callable[[str], None] | None = None) -> list[Document]:
+    """Parsed documents in input order; empty texts become empty documents (``on_empty(id)`` is
+    told first, before any parsing; by default a warning on the ``kg`` logger).
+
+    Documents the parser failed on are left out and reported in ``failures`` (see :func:`parse`).
+    """
+    for t in texts:
+        if not t.text.strip():
+            (on_empty or _log_empty)(t.id)
+    todo = [t for t in texts if t.text.strip()]
+    failed: list[Failure] = []
+    done = parse(todo, nlp, cache=cache, progress=progress, workers=workers, engine=engine, ray_address=ray_address,
+                 failures=failed if failures is not None else None, options=options, cuts=cuts) if todo else []
+    by_id = {d.id: d for d in done}
+    bad = {f.id for f in failed}
+    if failures is not None:
+        failures.extend(failed)
+    out = [by_id.get(t.id) or Document(t.id, t.text, (), t.source, t.meta) for t in texts if t.id not in bad]
+    return out + list(parsed)

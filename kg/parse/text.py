@@ -1,0 +1,176 @@
+"""Text to parsed documents with a loaded pipeline: the one place text is split and cut.
+
+Why a module of its own: the local parse, the worker processes (:mod:`kg.parse.workers`) and the Ray
+actors (:mod:`kg.parse.ray_engine`) all run :func:`parse_chunk`, and the engine choice
+(:mod:`kg.parse.engines`) imports those; with the shared function here there is no import loop.
+Nothing here imports torch or stanza until text is parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from kg.errors import one_line
+from kg.read.inputs import Failure, RawText
+from kg.types import Document, Sentence, Word
+
+__all__ = ["MAX_PARAGRAPH", "MAX_RUN", "PIECE_CHARS", "Cut", "paragraphs", "parse_chunk", "parse_texts"]
+
+
+def _sentences(sdoc: Any, base: int, full_text: str, first_index: int) -> list[Sentence]:
+    """Our sentences from one parsed Stanza document whose text starts at ``base`` in ``full_text``."""
+    out = []
+    for si, sent in enumerate(sdoc.sentences):
+        words = []
+        for token in sent.tokens:
+            ner = getattr(token, "ner", None) or "O"
+            for w in token.words:
+                words.append(Word(
+                    id=int(w.id), text=w.text, lemma=(w.lemma or w.text).lower(), upos=w.upos or "X",
+                    head=int(w.head or 0), deprel=w.deprel or "dep", start_char=base + token.start_char,
+                    end_char=base + token.end_char, ner=ner, xpos=w.xpos or "_", feats=w.feats or "_",
+                ))
+        start, end = base + sent.tokens[0].start_char, base + sent.tokens[-1].end_char
+        out.append(Sentence(first_index + si, full_text[start:end], start, end, tuple(words)))
+    return out
+
+
+_BOUNDARY = re.compile(r"[.!?][\"'”’)]*\s+(?=[\"“(]?[A-Z0-9])")
+MAX_PARAGRAPH = 1500   # characters; Stanza's tokenizer slows down badly on one very long line
+# A long line with no sentence-like boundary (a scrape without punctuation) is cut at spaces into
+# pieces this short: each piece becomes one "sentence", and tagging and parsing cost grow fast with
+# sentence length (a 220-word piece took seconds), so a runaway line must not make huge ones.
+MAX_RUN = 400
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A document whose text without sentence ends was cut ``times`` times into pieces of at most
+    ``max_chars`` characters. Why a record: the parse that cuts the text reports it (and the cache
+    keeps it with the parse), so the warning never needs the text split a second time."""
+
+    id: str
+    times: int
+    max_chars: int
+
+    def message(self) -> str:
+        return (f"{self.id}: text without sentence ends cut {self.times} time(s) into pieces of at most "
+                f"{self.max_chars} characters (--max-sentence-chars)")
+
+
+_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def _no_end(seg: str) -> bool:
+    """A line with no sentence-like end inside or at its close: a scrape, not a long sentence."""
+    return _BOUNDARY.search(seg) is None and _END.search(seg) is None
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) of every line holding more than whitespace. Linear: a regex for "a line with
+    a non-space" backtracks quadratically over a long run of blanks (60,000 spaces took 103 s)."""
+    start = 0
+    for line in text.split("\n"):
+        if not line.isspace() and line:
+            yield start, line
+        start += len(line) + 1
+
+
+def paragraphs(text: str, cuts: list[int] | None = None, max_run: int = MAX_RUN) -> list[tuple[int, str]]:
+    """(offset, text) of each line, long lines cut at sentence-like boundaries (else at spaces).
+
+    ``cuts`` collects the offsets where a stretch without sentence-like ends had to be cut into
+    pieces of at most ``max_run`` characters (``--max-sentence-chars``).
+    """
+    out = []
+    for start, seg in _lines(text):
+        runaway = False     # inside a stretch without sentence-like ends: keep pieces short
+        while len(seg) > MAX_PARAGRAPH or (len(seg) > max_run and (runaway or _no_end(seg))):
+            cut = max((b.end() for b in _BOUNDARY.finditer(seg, 0, MAX_PARAGRAPH)), default=0)
+            runaway = cut == 0
+            if runaway:
+                cut = seg.rfind(" ", 0, max_run) + 1 or max_run
+                if cuts is not None:
+                    cuts.append(start)
+            out.append((start, seg[:cut]))
+            start, seg = start + cut, seg[cut:]
+        if seg.strip():
+            out.append((start, seg))
+    return out
+
+
+PIECE_CHARS = 10_000   # characters per Stanza call; see parse_texts
+
+
+def _pieces(paras: list[tuple[int, int, str]], limit: int) -> Iterator[list[tuple[int, int, str]]]:
+    """Consecutive paragraphs in groups of at most ``limit`` characters (one longer paragraph alone)."""
+    group: list[tuple[int, int, str]] = []
+    size = 0
+    for para in paras:
+        if group and size + len(para[2]) > limit:
+            yield group
+            group, size = [], 0
+        group.append(para)
+        size += len(para[2])
+    if group:
+        yield group
+
+
+def parse_texts(nlp: Any, texts: Sequence[str], ids: Sequence[str],
+                on_piece: Callable[[int, int], None] | None = None, *, max_run: int = MAX_RUN,
+                cuts: list[Cut] | None = None) -> list[Document]:
+    """Parse many texts, batching across documents, in Stanza calls of about :data:`PIECE_CHARS`.
+
+    Each line is a paragraph: news text puts one paragraph per line, and a line
+    break is a sentence boundary the tokenizer must not merge across. Offsets
+    stay those of the original text. Pieces, not one call for everything: a 1 MB document
+    takes many minutes, and ``on_piece(characters, sentences)`` after each piece lets a progress
+    bar move inside it; each piece's Stanza objects are also freed before the next. Runaway text
+    is cut at ``max_run`` characters; ``cuts`` gets a :class:`Cut` per document that was cut.
+    """
+    import stanza
+    paras = []
+    for n, t in enumerate(texts):
+        offsets: list[int] = []
+        paras += [(n, start, seg) for start, seg in paragraphs(t, offsets, max_run)]
+        if offsets and cuts is not None:
+            cuts.append(Cut(ids[n], len(offsets), max_run))
+    sentences: dict[int, list[Sentence]] = {n: [] for n in range(len(texts))}
+    for piece in _pieces(paras, PIECE_CHARS):
+        parsed = nlp.bulk_process([stanza.Document([], text=p) for _, _, p in piece])
+        found = 0
+        for (n, base, _), sdoc in zip(piece, parsed):
+            new = _sentences(sdoc, base, texts[n], len(sentences[n]))
+            sentences[n] += new
+            found += len(new)
+        if on_piece is not None:
+            on_piece(sum(len(p) for _, _, p in piece), found)
+    return [Document(id=i, text=t, sentences=tuple(sentences[n])) for n, (i, t) in enumerate(zip(ids, texts))]
+
+
+
+
+def parse_chunk(nlp: Any, chunk: Sequence[RawText], failures: list[Failure] | None,
+                on_piece: Callable[[int, int], None] | None = None, *, max_run: int = MAX_RUN,
+                cuts: list[Cut] | None = None) -> list[Document]:
+    """Parse a batch together; if that fails, each document alone, so one document that
+    breaks the parser costs only itself (reported in ``failures``; raised when that is None).
+    ``cuts`` gets the runaway-text cuts of the documents parsed (never twice for a retried one)."""
+    found: list[Cut] = []
+    try:
+        docs = parse_texts(nlp, [t.text for t in chunk], [t.id for t in chunk], on_piece, max_run=max_run, cuts=found)
+    except (KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:
+        if failures is None:
+            raise
+        if len(chunk) == 1:
+            failures.append(Failure(chunk[0].id, f"{chunk[0].id}: the parser failed ({one_line(exc, 300, named=True)})"))
+            return []
+        return [d for t in chunk for d in parse_chunk(nlp, [t], failures, on_piece, max_run=max_run, cuts=cuts)]
+    if cuts is not None:
+        cuts.extend(found)
+    return docs
