@@ -44,6 +44,7 @@ def models_fingerprint(resources_dir: str | os.PathLike[str] | None = None,
     """Which models a default pipeline loads (path and size of each file), what else changes the
     parse (``options``, default :class:`~kg.options.ParseOptions`) and Jalin's version.
     ``resources_dir`` (default: ``options.resources_dir``) is where official models are looked for."""
+    from kg.parse.segment import RULES_VERSION
     from kg.version import __version__
     from kg.parse.nlp import model_sources
     from kg.parse.options import ParseOptions
@@ -51,7 +52,8 @@ def models_fingerprint(resources_dir: str | os.PathLike[str] | None = None,
     options = options or ParseOptions()
     if resources_dir is None:
         resources_dir = options.resources_dir
-    parts = [f"jalin {__version__}", f"format {_FORMAT}", f"max run {options.max_sentence_chars}"]
+    parts = [f"jalin {__version__}", f"format {_FORMAT}", f"max run {options.max_sentence_chars}",
+             f"segment {RULES_VERSION}"]
     for s in model_sources(resources_dir=resources_dir):
         path = Path(s.path)
         size = path.stat().st_size if path.is_file() else -1

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.errors import one_line
+from kg.parse.segment import split_forced
 from kg.read.inputs import Failure, RawText
 from kg.types import Document, Sentence, Word
 
@@ -80,7 +81,8 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def paragraphs(text: str, cuts: list[int] | None = None, max_run: int = MAX_RUN) -> list[tuple[int, str]]:
-    """(offset, text) of each line, long lines cut at sentence-like boundaries (else at spaces).
+    """(offset, text) of each line, long lines cut at sentence-like boundaries (else at spaces), then
+    at the sentence ends news writing makes for sure (:func:`kg.parse.segment.split_forced`).
 
     ``cuts`` collects the offsets where a stretch without sentence-like ends had to be cut into
     pieces of at most ``max_run`` characters (``--max-sentence-chars``).
@@ -99,7 +101,7 @@ def paragraphs(text: str, cuts: list[int] | None = None, max_run: int = MAX_RUN)
             start, seg = start + cut, seg[cut:]
         if seg.strip():
             out.append((start, seg))
-    return out
+    return [piece for start, seg in out for piece in split_forced(start, seg)]
 
 
 PIECE_CHARS = 10_000   # characters per Stanza call; see parse_texts
