@@ -46,7 +46,7 @@ def models_fingerprint(resources_dir: str | os.PathLike[str] | None = None,
     ``resources_dir`` (default: ``options.resources_dir``) is where official models are looked for."""
     from kg.parse.segment import RULES_VERSION
     from kg.version import __version__
-    from kg.parse.nlp import model_sources
+    from kg.parse.nlp import USES_PRETRAIN, model_sources, pretrain_path
     from kg.parse.options import ParseOptions
 
     options = options or ParseOptions()
@@ -58,6 +58,9 @@ def models_fingerprint(resources_dir: str | os.PathLike[str] | None = None,
         path = Path(s.path)
         size = path.stat().st_size if path.is_file() else -1
         parts.append(f"{s.processor} {s.origin} {path.name} {size}")
+        if s.origin == "bundled" and s.processor in USES_PRETRAIN:
+            vectors = pretrain_path(s.processor)      # new word vectors change the parse too
+            parts.append(f"{s.processor} vectors {vectors.name} {vectors.stat().st_size if vectors.is_file() else -1}")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 

@@ -23,12 +23,12 @@ from kg.errors import ModelUnavailableError
 from kg.parse.text import MAX_PARAGRAPH, MAX_RUN, PIECE_CHARS, paragraphs, parse_texts
 
 __all__ = ["MAX_PARAGRAPH", "MAX_RUN", "PIECE_CHARS", "PROCESSORS", "ModelSource", "bundled_dir", "download_official",
-           "load_pipeline", "model_sources", "paragraphs", "parse_texts"]
+           "load_pipeline", "model_sources", "paragraphs", "parse_texts", "pretrain_path", "USES_PRETRAIN"]
 
 PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
 DEFAULT_PROCESSORS = "tokenize,mwt,pos,lemma,depparse,ner"
 # processors whose bundled model was trained with our word-vector pretrain
-_USES_PRETRAIN = ("pos", "depparse", "ner")
+USES_PRETRAIN = ("pos", "depparse", "ner")
 _OFFICIAL_ONLY_NOT = ("ner",)   # never taken from the official distribution (there is none)
 
 
@@ -48,6 +48,17 @@ def bundled_dir() -> Path:
         return Path(str(resources.files("kg.models")))
     except (ModuleNotFoundError, TypeError):  # pragma: no cover - source checkout without install
         return Path(__file__).with_name("models")
+
+
+def pretrain_path(processor: str) -> Path:
+    """The word vectors a bundled model was trained with: its own ``<processor>_pretrain.pt`` when
+    it ships one, else the shared ``pretrain.pt``.
+
+    Why per model: a model's input layer is fitted to the vectors it was trained with, so when new
+    vectors come (the tagger and NER on news text) a model not retrained on them keeps its own.
+    """
+    own = bundled_dir() / f"{processor}_pretrain.pt"
+    return own if own.is_file() else bundled_dir() / "pretrain.pt"
 
 
 def _resources_dir(explicit: str | os.PathLike[str] | None) -> Path:
@@ -132,7 +143,6 @@ def load_pipeline(processors: str | Sequence[str] = DEFAULT_PROCESSORS, *,
         "dir": str(res_dir if any_official else bundled_dir()),
         "allow_unknown_language": True,
     }
-    pretrain = bundled_dir() / "pretrain.pt"
     checked: list[Path] = []
     for src in sources:
         if src.origin == "bundled" and src.processor == "lemma":
@@ -142,7 +152,8 @@ def load_pipeline(processors: str | Sequence[str] = DEFAULT_PROCESSORS, *,
         elif src.origin == "bundled":
             kwargs[f"{src.processor}_model_path"] = src.path
             checked.append(Path(src.path))
-            if src.processor in _USES_PRETRAIN:
+            if src.processor in USES_PRETRAIN:
+                pretrain = pretrain_path(src.processor)
                 kwargs[f"{src.processor}_pretrain_path"] = str(pretrain)
                 checked.append(pretrain)
     for path in dict.fromkeys(checked):

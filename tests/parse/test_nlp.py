@@ -75,6 +75,25 @@ def test_truncated_model_file_is_named(tmp_path, monkeypatch):
         knlp.load_pipeline(processors="tokenize,pos", resources_dir=tmp_path / "res")
 
 
+def test_a_model_that_ships_its_own_vectors_loads_with_them(tmp_path, monkeypatch):
+    """The parser keeps the vectors it was trained with (``depparse_pretrain.pt``) when the tagger and
+    NER move to new ones; a damaged file of its own is named, and the parse cache key follows it."""
+    from kg.parse.cache import models_fingerprint
+    for f in knlp.bundled_dir().iterdir():
+        if f.suffix in (".pt", ".json"):
+            (tmp_path / f.name).symlink_to(f)
+    (tmp_path / "depparse_pretrain.pt").unlink(missing_ok=True)   # never write through a link to the bundle
+    (tmp_path / "depparse_pretrain.pt").write_bytes(b"not vectors")
+    monkeypatch.setattr(knlp, "bundled_dir", lambda: tmp_path)
+    assert knlp.pretrain_path("depparse") == tmp_path / "depparse_pretrain.pt"
+    assert knlp.pretrain_path("pos") == tmp_path / "pretrain.pt"
+    with pytest.raises(ModelUnavailableError, match="depparse_pretrain.pt"):
+        knlp.load_pipeline(resources_dir=tmp_path / "res")
+    before = models_fingerprint(resources_dir=tmp_path / "res")
+    (tmp_path / "depparse_pretrain.pt").write_bytes(b"other vectors!")
+    assert models_fingerprint(resources_dir=tmp_path / "res") != before
+
+
 def test_download_without_network_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")   # unreachable even where a network exists
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
