@@ -325,6 +325,9 @@ def main(argv=None) -> None:
     ap.add_argument("out", type=Path, help="where prepared files go")
     ap.add_argument("--limit", type=int, default=0, help="keep only N sentences per set (smoke tests)")
     ap.add_argument("--ugm", action="store_true", help="add NER-UGM to the NER training data")
+    ap.add_argument("--news", type=Path, help="IndoSum articles.jsonl(.xz): news text for the word vectors")
+    ap.add_argument("--exclude-gold", type=Path, action="append", default=[],
+                    help="gold JSONL whose articles stay out of the word-vector text (dev sets)")
     args = ap.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -378,6 +381,11 @@ def main(argv=None) -> None:
     # Text for the word-vector pretrain: training text only, lower-cased.
     lines = [" ".join(r[1] for r in rows if is_word(r)).lower() for _, rows in train]
     lines += [" ".join(t for t, _ in s).lower() for s in ner_train]
+    if args.news:
+        from news_text import corpus_lines
+        news = corpus_lines(args.news, args.exclude_gold)
+        print(f"news paragraphs for the word vectors: {len(news)}")
+        lines += news
     (out / "w2v_corpus.txt").write_text("\n".join(lim(lines) if args.limit else lines) + "\n", encoding="utf-8")
     print(f"ud train {len(train)} sents, dev {len(gsd_dev)}; ner train {len(ner_train)}, dev {len(ner_dev)}")
 

@@ -67,20 +67,25 @@ def save_scores(work: Path, step: str, scores: dict) -> None:
     print(f"  dev scores {step}: {scores}", flush=True)
 
 
-def build_pretrain(work: Path, quick: bool) -> None:
-    """Skip-gram word2vec on the lower-cased training text, saved in Stanza's format."""
+def build_pretrain(work: Path, quick: bool, dim: int = 100, max_vocab: int = -1, epochs: int = 20) -> None:
+    """Skip-gram word2vec on the lower-cased training (and news) text, saved in Stanza's format.
+
+    ``max_vocab`` keeps the most frequent words only: the vectors are the largest file in the
+    bundle (4 bytes x dim per word), so the vocabulary is where the size budget is spent.
+    """
     from gensim.models import Word2Vec
     from stanza.models.common.pretrain import Pretrain
 
     sents = [line.split() for line in (work / "w2v_corpus.txt").read_text(encoding="utf-8").splitlines()]
-    w2v = Word2Vec(sents, vector_size=100, window=5, min_count=2 if not quick else 1, sg=1,
-                   epochs=20 if not quick else 1, workers=1, seed=13)
+    w2v = Word2Vec(sents, vector_size=dim, window=5, min_count=2 if not quick else 1, sg=1,
+                   epochs=epochs if not quick else 1, workers=1, seed=13)
     vec = work / "w2v.vec"
     w2v.wv.save_word2vec_format(str(vec))
     out = work / "models" / "pretrain.pt"
     out.unlink(missing_ok=True)
-    Pretrain(str(out), str(vec), max_vocab=-1).load()
-    save_scores(work, "pretrain", {"vocab": len(w2v.wv), "dim": 100})
+    pre = Pretrain(str(out), str(vec), max_vocab=max_vocab)
+    pre.load()
+    save_scores(work, "pretrain", {"vocab": len(pre.vocab), "dim": dim})
 
 
 def main(argv=None) -> None:
@@ -89,6 +94,9 @@ def main(argv=None) -> None:
     ap.add_argument("steps", nargs="+", choices=STEPS + ("all",))
     ap.add_argument("--quick", action="store_true", help="a few steps only (smoke test)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--dim", type=int, default=100, help="word-vector dimension")
+    ap.add_argument("--max-vocab", type=int, default=-1, help="keep the N most frequent words (-1: all)")
+    ap.add_argument("--w2v-epochs", type=int, default=20, help="word2vec epochs")
     ap.add_argument("--parser-steps", type=int, default=3000, help="parser training steps")
     args = ap.parse_args(argv)
     work: Path = args.work.resolve()
@@ -105,7 +113,7 @@ def main(argv=None) -> None:
         log = logs / f"{step}.log"
         print(f"== {step}", flush=True)
         if step == "pretrain":
-            build_pretrain(work, q)
+            build_pretrain(work, q, args.dim, args.max_vocab, args.w2v_epochs)
         elif step == "tokenize":
             from stanza.utils.datasets import prepare_tokenizer_data as ptd
             for name in ("ud_train", "ud_dev"):
