@@ -24,6 +24,7 @@ from kg.rdf.graph import build_dataset
 from kg.read.inputs import Failure, RawText, collect_inputs
 from kg.rdf.ontology import load_ontology
 from kg.options import BuildOptions, BuildProgress
+from kg.parse.options import resolve_device
 from kg.parse.text import Cut
 from kg.types import Document, Entity, Relation
 
@@ -156,6 +157,8 @@ def parse_inputs(source: Any, options: BuildOptions | None = None, progress: Any
     if nlp is not None and options.use_cache:     # the cache's key names the models Jalin loads itself
         raise InputError("a ready pipeline (nlp=...) cannot use the parse cache; leave nlp out or use_cache off")
     texts, parsed, failures = _as_inputs(source, options.max_doc_chars)
+    if texts and options.parse.device != "cpu":
+        resolve_device(options.parse.device)      # "cuda" without a GPU fails here, before any parse
     report.collected(texts, parsed, failures)
     cuts: list[Cut] = []
     docs = documents(texts, parsed, nlp, cache=_cache(options), progress=report.advance, failures=failures,

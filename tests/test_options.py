@@ -34,6 +34,7 @@ TEXTS = {"a": "Presiden Rusia Vladimir Putin memerintahkan pemerintah membentuk 
     (lambda: BuildOptions(parse=100), "parse"),
     (lambda: ParseOptions(max_sentence_chars=7), "max_sentence_chars"),
     (lambda: ParseOptions(max_sentence_chars=5000), "max_sentence_chars"),
+    (lambda: ParseOptions(device="gpu"), "device"),
 ])
 def test_bad_options_are_one_line_input_errors(make, field) -> None:
     with pytest.raises(InputError) as info:
@@ -162,3 +163,22 @@ def test_cli_max_sentence_chars_reaches_workers_without_the_environment(tmp_path
     runaway = [s for s in sentences if s["t"].startswith("kata")]
     assert len(runaway) >= 6 and all(s["e"] - s["s"] <= 100 for s in runaway)
     assert (tmp_path / "g1.trig").read_bytes() == (tmp_path / "g2.trig").read_bytes()
+
+
+@pytest.mark.e2e
+def test_device_auto_parses_on_what_there_is_and_cuda_without_a_gpu_is_one_line(tmp_path) -> None:
+    """--device auto is the CPU build here, and the same graph; --device cuda where torch sees no
+    GPU fails before anything is parsed, naming the way out."""
+    import torch
+    from conftest import run_cli
+    doc = tmp_path / "a.txt"
+    doc.write_text(TEXTS["b"], encoding="utf-8")
+    auto = run_cli("build", str(doc), "-o", str(tmp_path / "auto.ttl"), "--device", "auto", "--no-cache", "-q")
+    cpu = run_cli("build", str(doc), "-o", str(tmp_path / "cpu.ttl"), "--no-cache", "-q")
+    assert auto.returncode == cpu.returncode == 0, auto.stderr + cpu.stderr
+    assert (tmp_path / "auto.ttl").read_bytes() == (tmp_path / "cpu.ttl").read_bytes()
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present: --device cuda would work")
+    cuda = run_cli("build", str(doc), "-o", str(tmp_path / "cuda.ttl"), "--device", "cuda")
+    assert cuda.returncode == 1 and not (tmp_path / "cuda.ttl").exists()
+    assert cuda.stderr.strip().startswith("error: --device cuda:") and len(cuda.stderr.strip().splitlines()) == 1

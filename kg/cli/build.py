@@ -30,6 +30,7 @@ def build(inputs: List[str] = typer.Argument(..., metavar="INPUT", help=".txt fi
                                             help="Longer documents are reported as failed, not parsed."),
           max_sentence_chars: int = typer.Option(400, "--max-sentence-chars", metavar="N", min=50, max=1500,
                                                  help="Text without sentence ends is cut into pieces this long."),
+          device: str = typer.Option("cpu", "--device", metavar="DEVICE", help="Where Stanza runs: cpu, cuda (a GPU) or auto."),
           cache: Optional[Path] = typer.Option(None, "--cache", metavar="DIR", help="Parse cache directory "
                                                "(default: $JALIN_CACHE_DIR or ~/.cache/jalin/parses)."),
           no_cache: bool = typer.Option(False, "--no-cache", help="Parse everything again; don't use or fill the cache."),
@@ -59,7 +60,7 @@ def build(inputs: List[str] = typer.Argument(..., metavar="INPUT", help=".txt fi
     options = BuildOptions(engine=engine, workers=workers, ray_address=ray_address if engine == "ray" else None,
                            use_cache=not no_cache, cache=None if no_cache else cache, max_doc_chars=max_doc_chars,
                            ontologies=tuple(ontology), gazetteers=tuple(gazetteer), min_confidence=min_confidence,
-                           parse=ParseOptions(max_sentence_chars))
+                           parse=ParseOptions(max_sentence_chars, device=device))
     with _Bar(warn_empty=True) as bar:
         kg_ = run_build([Path(i) for i in inputs], options, bar)
     docs, failures = kg_.extraction.documents, list(kg_.failures)
@@ -160,7 +161,8 @@ def parse(inputs: List[str] = typer.Argument(..., metavar="INPUT", help=".txt fi
           max_doc_chars: int = typer.Option(MAX_DOC_CHARS, "--max-doc-chars", metavar="N", min=1,
                                             help="Longer documents are reported as failed, not parsed."),
           max_sentence_chars: int = typer.Option(400, "--max-sentence-chars", metavar="N", min=50, max=1500,
-                                                 help="Text without sentence ends is cut into pieces this long.")
+                                                 help="Text without sentence ends is cut into pieces this long."),
+          device: str = typer.Option("cpu", "--device", metavar="DEVICE", help="Where Stanza runs: cpu, cuda (a GPU) or auto."),
           ) -> None:
     """Run Stanza once and save the parse as CoNLL-U (build accepts it later)."""
     state["quiet"] = state["quiet"] or quiet
@@ -170,7 +172,7 @@ def parse(inputs: List[str] = typer.Argument(..., metavar="INPUT", help=".txt fi
 
     if output.suffix.lower() != ".conllu":
         fail(f"{output}: parse writes CoNLL-U; give an output ending in .conllu")
-    options = BuildOptions(max_doc_chars=max_doc_chars, parse=ParseOptions(max_sentence_chars))
+    options = BuildOptions(max_doc_chars=max_doc_chars, parse=ParseOptions(max_sentence_chars, device=device))
     with _Bar(warn_empty=False) as bar:
         corpus = parse_inputs([Path(i) for i in inputs], options, bar)
     docs, failures = corpus.documents, corpus.failures

@@ -47,13 +47,13 @@ def models_fingerprint(resources_dir: str | os.PathLike[str] | None = None,
     from kg.parse.segment import RULES_VERSION
     from kg.version import __version__
     from kg.parse.nlp import USES_PRETRAIN, model_sources, pretrain_path
-    from kg.parse.options import ParseOptions
+    from kg.parse.options import ParseOptions, resolve_device
 
     options = options or ParseOptions()
     if resources_dir is None:
         resources_dir = options.resources_dir
     parts = [f"jalin {__version__}", f"format {_FORMAT}", f"max run {options.max_sentence_chars}",
-             f"segment {RULES_VERSION}"]
+             f"segment {RULES_VERSION}", f"device {resolve_device(options.device)}"]
     for s in model_sources(resources_dir=resources_dir):
         path = Path(s.path)
         size = path.stat().st_size if path.is_file() else -1

@@ -63,7 +63,7 @@ def _local(nlp: Any, chunks: Sequence[Sequence[RawText]], failures: list[Failure
            options: ParseOptions) -> Iterator[Batch]:
     if chunks and nlp is None:
         from kg.parse.nlp import load_pipeline
-        nlp = load_pipeline(resources_dir=options.resources_dir)
+        nlp = load_pipeline(resources_dir=options.resources_dir, device=options.device)
     for chunk in chunks:
         cuts: list[Cut] = []
         parsed = parse_chunk(nlp, chunk, failures, pieces, max_run=options.max_sentence_chars, cuts=cuts)

@@ -20,6 +20,7 @@ from typing import Any
 
 from kg.errors import ModelUnavailableError
 # Text splitting and parsing with a loaded pipeline live in kg.parse.text; importable from here as before.
+from kg.parse.options import resolve_device
 from kg.parse.text import MAX_PARAGRAPH, MAX_RUN, PIECE_CHARS, paragraphs, parse_texts
 
 __all__ = ["MAX_PARAGRAPH", "MAX_RUN", "PIECE_CHARS", "PROCESSORS", "ModelSource", "bundled_dir", "download_official",
@@ -131,15 +132,18 @@ def _check_file(path: Path) -> None:
 
 def load_pipeline(processors: str | Sequence[str] = DEFAULT_PROCESSORS, *,
                   resources_dir: str | os.PathLike[str] | None = None,
-                  prefer_official: bool = True, **stanza_kwargs: Any):
-    """A ready ``stanza.Pipeline`` for Indonesian, built without any network access."""
+                  prefer_official: bool = True, device: str = "cpu", **stanza_kwargs: Any):
+    """A ready ``stanza.Pipeline`` for Indonesian, built without any network access.
+
+    ``device``: ``cpu``, ``cuda`` or ``auto`` (see :class:`~kg.parse.options.ParseOptions`).
+    """
     sources = model_sources(processors, resources_dir, prefer_official)
     names = [s.processor for s in sources]
     res_dir = _resources_dir(resources_dir)
     any_official = any(s.origin == "official" for s in sources)
     kwargs: dict[str, Any] = {
         "lang": "id", "processors": ",".join(names), "download_method": None,
-        "logging_level": "ERROR", "use_gpu": False,
+        "logging_level": "ERROR", "use_gpu": resolve_device(device) == "cuda",
         "dir": str(res_dir if any_official else bundled_dir()),
         "allow_unknown_language": True,
     }

@@ -29,7 +29,7 @@ class _Parser:
     def __init__(self, options: ParseOptions) -> None:
         from kg.parse.nlp import load_pipeline
         self.options = options
-        self.nlp = load_pipeline(resources_dir=options.resources_dir)
+        self.nlp = load_pipeline(resources_dir=options.resources_dir, device=options.device)
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
         from kg.parse.cache import encode_sentences
@@ -51,7 +51,9 @@ def parse_with_ray(texts: Sequence[RawText], *, workers: int = 2, batch_size: in
     """Parse ``texts`` with ``workers`` Ray actors; documents in input order, failures, and cuts.
 
     ``address`` joins an existing cluster (``ray://host:10001`` or ``auto``); without it a local Ray
-    instance with ``workers`` CPUs is started for this call and shut down after.
+    instance with ``workers`` CPUs is started for this call and shut down after. With
+    ``options.device == "cuda"`` each actor asks Ray for one GPU (``num_gpus=1``); with ``auto`` an
+    actor uses a GPU where its node has one free, without reserving it.
     """
     try:
         import ray
@@ -75,13 +77,15 @@ def parse_with_ray(texts: Sequence[RawText], *, workers: int = 2, batch_size: in
         except Exception as exc:   # connection refused, bad address: one line for the CLI
             raise KgError(f"cannot start or reach Ray{f' at {address}' if address else ''}: "
                           f"{one_line(exc, 200)}") from None
+    options = options or ParseOptions()
     try:
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
         ctx.print_on_execution_start = False
         items = ray.data.from_items([{"id": t.id, "text": t.text} for t in texts])
         rows = items.map_batches(_Parser, batch_size=batch_size, concurrency=workers, num_cpus=1,
-                                 fn_constructor_kwargs={"options": options or ParseOptions()},
+                                 num_gpus=1 if options.device == "cuda" else 0,
+                                 fn_constructor_kwargs={"options": options},
                                  batch_format="numpy").take_all()
     finally:
         if started:

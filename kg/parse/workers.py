@@ -34,7 +34,7 @@ def _start(threads: int, options: ParseOptions) -> None:
 
     torch.set_num_threads(threads)
     from kg.parse.nlp import load_pipeline
-    _NLP = load_pipeline(resources_dir=options.resources_dir)
+    _NLP = load_pipeline(resources_dir=options.resources_dir, device=options.device)
     _OPTIONS = options
 
 
