@@ -9,7 +9,7 @@ matches exactly, as in the CoNLL 2018 "Sentences" score.
 Reports Jalin's path (lines, forced news boundaries, then Stanza's tokenizer) and the tokenizer
 alone on each paragraph, so the gain of the rules is measured in the same run.
 
-Usage: python training/evaluate_sentences.py [--set training/news_sentences.jsonl] [--json OUT]
+Usage: python training/evaluate_sentences.py [--set FILE ...] [--scores kg/models/scores.json] [--show]
 """
 
 from __future__ import annotations
@@ -53,28 +53,36 @@ def f1(gold: int, pred: int, hit: int) -> dict:
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", type=Path, default=HERE / "news_sentences.jsonl")
-    ap.add_argument("--json", type=Path, help="also write the scores here")
+    ap.add_argument("--set", type=Path, action="append",
+                    help="a sentence set (default: set A news_sentences.jsonl and set B news_sentences_test.jsonl)")
+    ap.add_argument("--scores", type=Path, help="merge the F1s into this scores.json under news_sentences")
     ap.add_argument("--show", action="store_true", help="print each paragraph whose split differs from gold")
     args = ap.parse_args(argv)
 
     from kg.parse.nlp import load_pipeline
     nlp = load_pipeline(processors="tokenize,mwt", resources_dir=HERE / "no_official_models")
-    records = [json.loads(line) for line in args.set.read_text(encoding="utf-8").splitlines() if line.strip()]
-    out = {}
-    for name, jalin in (("jalin", True), ("tokenizer_only", False)):
-        g = p = h = 0
-        for rec in records:
-            text, gold = gold_spans(rec)
-            pred = predicted_spans(nlp, text, jalin)
-            g, p, h = g + len(gold), p + len(pred), h + len(gold & pred)
-            if args.show and jalin and pred != gold:
-                print(rec["id"], "missed:", [text[a:b] for a, b in sorted(gold - pred)])
-                print("   wrong:", [text[a:b] for a, b in sorted(pred - gold)])
-        out[name] = f1(g, p, h)
-        print(name, json.dumps(out[name]))
-    if args.json:
-        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    sets = args.set or [HERE / "news_sentences.jsonl", HERE / "news_sentences_test.jsonl"]
+    names = {HERE / "news_sentences.jsonl": "A (rules written on it)", HERE / "news_sentences_test.jsonl": "B (written blind)"}
+    results = {}
+    for path in sets:
+        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        out = {}
+        for name, jalin in (("jalin", True), ("tokenizer_only", False)):
+            g = p = h = 0
+            for rec in records:
+                text, gold = gold_spans(rec)
+                pred = predicted_spans(nlp, text, jalin)
+                g, p, h = g + len(gold), p + len(pred), h + len(gold & pred)
+                if args.show and jalin and pred != gold:
+                    print(rec["id"], "missed:", [text[a:b] for a, b in sorted(gold - pred)])
+                    print("   wrong:", [text[a:b] for a, b in sorted(pred - gold)])
+            out[name] = f1(g, p, h)
+            print(path.name, name, json.dumps(out[name]))
+        results[names.get(path.resolve(), path.name)] = out
+    if args.scores:
+        data = json.loads(args.scores.read_text()) if args.scores.exists() else {}
+        data["news_sentences"] = results
+        args.scores.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 if __name__ == "__main__":

@@ -21,16 +21,19 @@ DATA = """\
 | idner-news-2k train (1,464) / dev (367) | NER train / NER model selection | MIT — Khairunnisa et al., github.com/khairunnisaor/idner-news-2k |
 | NERGrit train + valid (IndoNLU, 1,881) | NER | Apache-2.0 (IndoNLU); NERGrit corpus by grit-id contributors |
 | NER-UI (id-openie, 1,700; IO tags converted to BIO) | NER | MIT — Yohanes Gultom; data: Faculty of Computer Science, Universitas Indonesia |
+| IndoSum development folds (3,332 news articles, 1.0 M words; the 20 dev_indosum articles left out) | word vectors (`pretrain.pt`, used by POS and NER) | CC BY-SA 4.0 — Kemal Kurniawan and Samuel Louvan, "IndoSum: A New Benchmark Dataset for Indonesian Text Summarization", IALP 2018 |
+| News sentence sets A and B (`training/news_sentences*.jsonl`, 72 paragraphs written for Jalin) | sentence-boundary rules (A tuned on, B measured) | CC BY-SA 4.0 (this project) |
 """
 
 CMDS = """\
 ```bash
 pip install -e ".[dev]"                       # gensim is in the dev extra (word-vector pretrain)
-python training/prepare.py DATA work          # DATA: a folder with the data sets listed above
-python training/train.py work pretrain tokenize mwt pos lemma sastrawi depparse depparse-adam depparse-adam ner --parser-steps 2400
+python training/prepare.py DATA work --news DATA/indosum-dev/articles.jsonl.xz --exclude-gold GOLD/dev_indosum.jsonl
+python training/train.py work pretrain tokenize mwt pos lemma sastrawi depparse depparse-adam depparse-adam ner --parser-steps 2400 --max-vocab 30000
 python training/package.py work               # float16 weights, optimizer state dropped → kg/models
 python training/measure_compaction.py work    # float32 vs float16 on dev
-python training/evaluate_pipeline.py work     # end-to-end dev scores from raw text
+python training/evaluate_pipeline.py work     # end-to-end dev scores from raw text (Jalin's path and raw Stanza)
+python training/evaluate_sentences.py --json work/scores/news_sentences.json   # news sentence F1, sets A and B
 python benchmarks/throughput.py > benchmarks/RESULTS.md   # (plus a line of machine notes)
 python training/model_card.py work            # this file
 ```
@@ -53,7 +56,7 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     scores = json.loads((args.models / "scores.json").read_text())
     rows = []
-    for name in ("tokenize", "mwt", "pos", "lemma", "depparse", "ner", "pretrain"):
+    for name in ("tokenize", "mwt", "pos", "lemma", "depparse", "ner", "pretrain", "depparse_pretrain"):
         f = args.models / f"{name}.pt"
         if name == "lemma":
             st = scores.get("lemma_stanza", {}).get("Lemmas")
@@ -65,34 +68,52 @@ def main(argv=None) -> None:
         sc = scores.get(name, {})
         keep = {"tokenize": ("Tokens", "Sentences"), "mwt": ("mwt_dev_f1",), "pos": ("UPOS",),
                 "lemma": ("Lemmas",), "depparse": ("UAS", "LAS"), "ner": ("ner_dev_f1",),
-                "pretrain": ("vocab", "dim")}[name]
+                "pretrain": ("vocab", "dim"), "depparse_pretrain": ("vocab", "dim")}[name]
         shown = ", ".join(f"{k} {sc[k]}" for k in keep if k in sc)
         mins = _minutes(args.work / "logs" / f"{name}.log")
         rows.append(f"| {name} | {shown} | {f.stat().st_size / 1e6:.1f} MB | {mins if mins is not None else '-'} |")
     total = sum(p.stat().st_size for p in args.models.glob("*.pt")) / 1e6
-    pipe = scores.get("pipeline", {})
+    keys = ("Tokens", "Sentences", "Words", "UPOS", "Lemmas", "UAS", "LAS", "sentences_per_second")
+    table = ["| path | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
+    for key, label in (("pipeline", "Jalin (lines and sure news sentence ends cut first, then Stanza)"),
+                       ("pipeline_raw_stanza", "Stanza alone on the whole text")):
+        if key in scores:
+            table.append(f"| {label} | " + " | ".join(str(scores[key].get(k, "-")) for k in keys) + " |")
+    news = scores.get("news_sentences", {})
+    news_rows = [f"| {name} | {v.get('jalin', {}).get('f1')} | {v.get('tokenizer_only', {}).get('f1')} |"
+                 for name, v in news.items()]
     card = [
         "# Jalin's bundled Indonesian Stanza models",
         "",
         "Compact Stanza models so Jalin runs offline: official Stanza Indonesian models cannot be downloaded",
         "on many machines, and Stanza has no Indonesian NER at all. Trained with Stanza's own training",
         "entry points (`stanza.models.tokenizer`, `mwt_expander`, `tagger`, `lemmatizer`, `parser`,",
-        "`ner_tagger`) on 2 CPU cores, no GPU, no pretrained charlm, a 100-d word2vec pretrain built from",
-        "the training text only (gensim skip-gram, shared by POS, parser and NER).",
+        "`ner_tagger`) on 2 CPU cores, no GPU, no pretrained charlm, with 100-d word2vec vectors (gensim",
+        "skip-gram): POS and NER use vectors trained on IndoSum news plus the training text (`pretrain.pt`);",
+        "the parser keeps the vectors it was trained with, from the training text only (`depparse_pretrain.pt`).",
         "",
-        "## Scores on dev (each model on gold input)",
+        "## Headline: end to end from raw text, GSD dev",
+        "",
+        "What users get: raw text in, tokens, sentences, multiword tokens, UPOS, lemmas and the parse out,",
+        "scored with the official CoNLL 2018 evaluation against the current UD Indonesian-GSD dev.",
+        "",
+        *(table if len(table) > 2 else ["(not measured yet)"]),
+        "",
+        "sentences_per_second is the speed of that one run on a shared 2-core machine; throughput is",
+        "measured properly by `benchmarks/throughput.py` (below).",
+        "",
+        "Sentence F1 on news paragraphs (`training/evaluate_sentences.py`; set A was used to write the",
+        "rules, set B was written blind and measured after):",
+        "",
+        *(["| set | Jalin | tokenizer alone |", "|---|---|---|", *news_rows] if news_rows else ["(not measured yet)"]),
+        "",
+        "## Each model on gold input (dev)",
         "",
         "| model | dev score | file | training minutes (wall clock, 2 shared cores) |",
         "|---|---|---|---|",
         *rows,
         "",
         f"Bundle: **{total:.1f} MB** of model files (limit 60 MB).",
-        "",
-        "## End to end (raw GSD dev text → tokens, sentences, MWT, POS, lemmas, parse)",
-        "",
-        "| " + " | ".join(pipe) + " |" if pipe else "(not measured yet)",
-        "|" + "---|" * len(pipe) if pipe else "",
-        "| " + " | ".join(str(v) for v in pipe.values()) + " |" if pipe else "",
         "",
         "NER entity F1 is on idner-news-2k dev (PER/ORG/LOC, exact span and type).",
         "The parser is conditioned on UPOS only (`--no_xpos --no_ufeats`): XPOS/feats are absent from the",
@@ -101,9 +122,9 @@ def main(argv=None) -> None:
         "## Data, licences and attribution",
         "",
         DATA,
-        "Models derived from UD Indonesian-GSD/CSUI (tokenizer, MWT, POS, lemmatizer, parser, pretrain) are",
-        "distributed under **CC BY-SA 4.0**; the NER model is trained on MIT/Apache-2.0 data plus the shared",
-        "pretrain (CC BY-SA 4.0).",
+        "Models derived from UD Indonesian-GSD/CSUI and IndoSum (tokenizer, MWT, POS, lemmatizer, parser, both",
+        "pretrains) are distributed under **CC BY-SA 4.0**; the NER model is trained on MIT/Apache-2.0 data",
+        "plus the IndoSum pretrain (CC BY-SA 4.0).",
         "",
         "## How they were made",
         "",

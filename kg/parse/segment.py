@@ -83,15 +83,16 @@ def _headline_end(text: str, start: int) -> int | None:
     final stop: the headline is title case, so the first lower-case word it would not keep belongs
     to the next sentence, and that sentence starts one word before it ("… Akhir Tahun | Pedagang
     menyebut …"). None when a stop comes first (the rules above see it) or nothing fits."""
-    words = list(_TOKEN.finditer(text, start))
-    for i, w in enumerate(words):
+    prev, seen = None, 0
+    for w in _TOKEN.finditer(text, start):      # lazy: stops at the first word that decides
         token = w.group()
         if token[-1] in ".!?" and not _abbreviation(token[:-1]):
             return None
         core = token.strip("\"'“”‘’(),:;")
         if core[:1].islower() and core.lower() not in HEADLINE_LOWER:
-            prev = words[i - 1].group() if i >= 2 else ""
-            return words[i - 1].start() if prev[:1].isupper() else None
+            ok = seen >= 2 and prev is not None and prev.group()[:1].isupper()
+            return prev.start() if ok else None
+        prev, seen = w, seen + 1
     return None
 
 
