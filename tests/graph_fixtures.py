@@ -3,7 +3,7 @@
 Specs are short tuples; they become the pipeline's own frozen ``Document``/``Entity``/``Relation``
 objects, so these graphs are exactly what a build writes (Oxigraph-backed, xsd:decimal
 confidences, the real statement IRIs) and cannot drift from it. The RDF contract itself is
-pinned by tests/test_graph.py.
+pinned by tests/rdf/test_graph.py.
 """
 
 from __future__ import annotations
