@@ -11,6 +11,16 @@ from kg.cli.app import app, err, fail, report_failures, say, state
 from kg.read.inputs import MAX_DOC_CHARS
 from kg.options import BuildProgress
 from kg.extract.thresholds import DEFAULT_MIN_CONFIDENCE
+from kg.parse.options import MIN_SENTENCE_CHARS
+from kg.parse.text import MAX_PARAGRAPH, MAX_RUN
+
+# Options build and parse share (typer reads these as defaults; one declaration, one help text).
+QUIET = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr.")
+MAX_DOC = typer.Option(MAX_DOC_CHARS, "--max-doc-chars", metavar="N", min=1,
+                       help="Longer documents are reported as failed, not parsed.")
+MAX_SENTENCE = typer.Option(MAX_RUN, "--max-sentence-chars", metavar="N", min=MIN_SENTENCE_CHARS, max=MAX_PARAGRAPH,
+                            help="Text without sentence ends is cut into pieces this long.")
+DEVICE = typer.Option("cpu", "--device", metavar="DEVICE", help="Where Stanza runs: cpu, cuda (a GPU) or auto.")
 
 
 @app.command()
@@ -25,12 +35,8 @@ def build(inputs: List[str] = typer.Argument(..., metavar="INPUT", help=".txt fi
           engine: str = typer.Option("local", "--engine", metavar="ENGINE", help="local, or ray (extra 'distributed')."),
           ray_address: Optional[str] = typer.Option(None, "--ray-address", metavar="ADDRESS", help="Join this Ray cluster "
                                                     "(e.g. auto, ray://head:10001); default: a local Ray."),
-          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
-          max_doc_chars: int = typer.Option(MAX_DOC_CHARS, "--max-doc-chars", metavar="N", min=1,
-                                            help="Longer documents are reported as failed, not parsed."),
-          max_sentence_chars: int = typer.Option(400, "--max-sentence-chars", metavar="N", min=50, max=1500,
-                                                 help="Text without sentence ends is cut into pieces this long."),
-          device: str = typer.Option("cpu", "--device", metavar="DEVICE", help="Where Stanza runs: cpu, cuda (a GPU) or auto."),
+          quiet: bool = QUIET, max_doc_chars: int = MAX_DOC, max_sentence_chars: int = MAX_SENTENCE,
+          device: str = DEVICE,
           cache: Optional[Path] = typer.Option(None, "--cache", metavar="DIR", help="Parse cache directory "
                                                "(default: $JALIN_CACHE_DIR or ~/.cache/jalin/parses)."),
           no_cache: bool = typer.Option(False, "--no-cache", help="Parse everything again; don't use or fill the cache."),
@@ -157,12 +163,8 @@ class _Bar(BuildProgress):
 @app.command()
 def parse(inputs: List[str] = typer.Argument(..., metavar="INPUT", help=".txt files, directories, .jsonl, or - for stdin"),
           output: Path = typer.Option(..., "-o", "--output", metavar="PATH", help="CoNLL-U file to write."),
-          quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress or summary on stderr."),
-          max_doc_chars: int = typer.Option(MAX_DOC_CHARS, "--max-doc-chars", metavar="N", min=1,
-                                            help="Longer documents are reported as failed, not parsed."),
-          max_sentence_chars: int = typer.Option(400, "--max-sentence-chars", metavar="N", min=50, max=1500,
-                                                 help="Text without sentence ends is cut into pieces this long."),
-          device: str = typer.Option("cpu", "--device", metavar="DEVICE", help="Where Stanza runs: cpu, cuda (a GPU) or auto."),
+          quiet: bool = QUIET, max_doc_chars: int = MAX_DOC, max_sentence_chars: int = MAX_SENTENCE,
+          device: str = DEVICE,
           ) -> None:
     """Run Stanza once and save the parse as CoNLL-U (build accepts it later)."""
     state["quiet"] = state["quiet"] or quiet
