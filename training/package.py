@@ -5,7 +5,11 @@ weights and sometimes optimizer state; we drop optimizer state and training-only
 keys and store model weights as float16 (Stanza upcasts them when it loads the
 state dict). MODEL_CARD.md reports what this costs on dev.
 
-Usage: python training/package.py WORK [--dest kg/models] [--fp32]
+A later round may retrain some models only (``--only pos --own-vectors``): those are replaced, each
+with the vectors it was trained on as ``<name>_pretrain.pt`` (the others keep ``pretrain.pt``), and
+their scores merge into the existing scores.json.
+
+Usage: python training/package.py WORK [--dest kg/models] [--fp32] [--only NAME,...] [--own-vectors]
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ NAMES = ("tokenize", "mwt", "pos", "depparse", "ner", "pretrain")
 KEEP = {"tokenize": ("Tokens", "Sentences", "Words"), "mwt": ("mwt_dev_f1",), "pos": ("UPOS",),
         "lemma": ("Lemmas",), "lemma_stanza": ("Lemmas",), "depparse": ("UAS", "LAS"), "ner": ("ner_dev_f1",),
         "pretrain": ("vocab", "dim")}
+USES_VECTORS = ("pos", "depparse", "ner")   # as kg.parse.nlp.USES_PRETRAIN
 DROP = ("optimizer", "optimizer_state_dict", "scheduler", "dev_score_history")
 
 
@@ -45,10 +50,15 @@ def main(argv=None) -> None:
     ap.add_argument("work", type=Path)
     ap.add_argument("--dest", type=Path, default=Path(__file__).resolve().parents[1] / "kg" / "models")
     ap.add_argument("--fp32", action="store_true", help="keep float32 weights")
+    ap.add_argument("--only", help="comma-separated models to replace; the rest of the bundle stays")
+    ap.add_argument("--own-vectors", action="store_true",
+                    help="ship WORK's pretrain.pt as <name>_pretrain.pt for each replaced model that uses vectors")
     args = ap.parse_args(argv)
     args.dest.mkdir(parents=True, exist_ok=True)
-    scores = {}
-    for name in NAMES:
+    names = [n for n in NAMES if n in args.only.split(",")] if args.only else NAMES
+    scores = json.loads((args.dest / "scores.json").read_text()) if args.only and (args.dest / "scores.json").exists() else {}
+    pretrain_scores = args.work / "scores" / "pretrain.json"
+    for name in names:
         src = args.work / "models" / f"{name}.pt"
         if not src.exists():
             print(f"skip {name}: {src} missing")
@@ -62,6 +72,10 @@ def main(argv=None) -> None:
         if sc.exists():
             scores[name] = {k: v for k, v in json.loads(sc.read_text()).items() if k in KEEP[name]}
         print(f"{name}: {src.stat().st_size / 1e6:.1f} MB → {dst.stat().st_size / 1e6:.1f} MB")
+        if args.own_vectors and name in USES_VECTORS:
+            shutil.copyfile(args.work / "models" / "pretrain.pt", args.dest / f"{name}_pretrain.pt")
+            if pretrain_scores.exists():
+                scores[f"{name}_pretrain"] = json.loads(pretrain_scores.read_text())
     for extra, as_name in (("sastrawi", "lemma"), ("lemma", "lemma_stanza")):
         sc = args.work / "scores" / f"{extra}.json"
         if sc.exists():

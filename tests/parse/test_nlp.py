@@ -79,6 +79,7 @@ def test_a_model_that_ships_its_own_vectors_loads_with_them(tmp_path, monkeypatc
     """The parser keeps the vectors it was trained with (``depparse_pretrain.pt``) when the tagger and
     NER move to new ones; a damaged file of its own is named, and the parse cache key follows it."""
     from kg.parse.cache import models_fingerprint
+    assert knlp.pretrain_path("pos").name == "pos_pretrain.pt"      # the bundled tagger's news vectors
     for f in knlp.bundled_dir().iterdir():
         if f.suffix in (".pt", ".json"):
             (tmp_path / f.name).symlink_to(f)
@@ -86,7 +87,7 @@ def test_a_model_that_ships_its_own_vectors_loads_with_them(tmp_path, monkeypatc
     (tmp_path / "depparse_pretrain.pt").write_bytes(b"not vectors")
     monkeypatch.setattr(knlp, "bundled_dir", lambda: tmp_path)
     assert knlp.pretrain_path("depparse") == tmp_path / "depparse_pretrain.pt"
-    assert knlp.pretrain_path("pos") == tmp_path / "pretrain.pt"
+    assert knlp.pretrain_path("ner") == tmp_path / "pretrain.pt"
     with pytest.raises(ModelUnavailableError, match="depparse_pretrain.pt"):
         knlp.load_pipeline(resources_dir=tmp_path / "res")
     before = models_fingerprint(resources_dir=tmp_path / "res")
