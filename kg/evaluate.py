@@ -9,14 +9,14 @@ names against the gold canonical name only; ``lenient`` also against aliases.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
 from kg.names import fold
 from kg.read.files import jsonl_lines, read_text_file
-from kg.rdf.ontology import load_ontology
+from kg.rdf.ontology import Ontology, load_ontology
 from kg.types import Entity, Relation
 
 __all__ = ["GoldDoc", "Score", "Report", "read_gold", "score_documents", "sweep", "oriented"]
@@ -90,9 +90,12 @@ def _strings(value: object) -> bool:
     return isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)
 
 
-def read_gold(path: str | Path) -> list[GoldDoc]:
+def read_gold(path: str | Path, ontology: Ontology | None = None) -> list[GoldDoc]:
     """Read a gold JSONL file; malformed lines, unknown types or relation names, and relations
-    between names the line does not list as entities are one-line InputErrors."""
+    between names the line does not list as entities are one-line InputErrors. ``ontology``
+    (default: the bundled one) says which classes and relations exist, a user's included."""
+    onto = ontology or load_ontology()
+    relations = [*PROPERTIES, *sorted(set(onto.properties) - set(PROPERTIES))]
     docs = []
     for lineno, line in jsonl_lines(read_text_file(path)):
         where = f"{path}:{lineno}"
@@ -110,14 +113,14 @@ def read_gold(path: str | Path) -> list[GoldDoc]:
                 or not all(_strings(r) for r in rels):
             raise InputError(f"{where}: not a gold record (text, names, types and relations must be strings); "
                              f"{_GOLD_SHAPE}")
-        classes = load_ontology().classes
+        classes = onto.classes
         for _, t, _ in ents:
             if t not in classes:
                 raise InputError(f"{where}: unknown entity type '{t}'; use one of {', '.join(classes)}")
         names = {n for n, _, _ in ents}
         for s, r, o in rels:
-            if r not in PROPERTIES:
-                raise InputError(f"{where}: unknown relation '{r}'; use one of {', '.join(PROPERTIES)}")
+            if r not in onto.properties:
+                raise InputError(f"{where}: unknown relation '{r}'; use one of {', '.join(relations)}")
             for name in (s, o):
                 if name not in names:
                     raise InputError(f"{where}: relation {s} {r} {o} names '{name}', which is not in this "
@@ -141,9 +144,10 @@ def _match_entity(e: Entity, gold: GoldDoc, lenient: bool) -> str | None:
 
 
 def score_documents(gold: Sequence[GoldDoc], predicted: Sequence[tuple[Sequence[Entity], Sequence[Relation]]],
-                    lenient: bool = True, min_confidence: float = 0.0) -> Report:
+                    lenient: bool = True, min_confidence: float = 0.0, *,
+                    symmetric: Collection[str] = SYMMETRIC) -> Report:
     """Score per-document predictions (entities, relations) against gold documents; relations
-    below ``min_confidence`` are left out."""
+    below ``min_confidence`` are left out; ``symmetric`` relations match in either order."""
     etp = efp = efn = 0
     per: dict[str, list[int]] = {p: [0, 0, 0] for p in PROPERTIES}
     rules: dict[str, list[int]] = {}
@@ -160,10 +164,10 @@ def score_documents(gold: Sequence[GoldDoc], predicted: Sequence[tuple[Sequence[
             if r.confidence < min_confidence:
                 continue
             s, o = ent_map.get(r.subject) or names.get(r.subject, r.subject), ent_map.get(r.object) or names.get(r.object, r.object)
-            t = oriented(s, r.predicate, o)
+            t = oriented(s, r.predicate, o, symmetric)
             if t not in pred or r.confidence > pred[t].confidence:
                 pred[t] = r
-        gold_rels = {oriented(*t) for t in g.relations}
+        gold_rels = {oriented(*t, symmetric) for t in g.relations}
         doc_cell = [0, 0, 0]
         for t in sorted(set(pred) | gold_rels):
             cell = per.setdefault(t[1], [0, 0, 0])
@@ -185,24 +189,26 @@ def score_documents(gold: Sequence[GoldDoc], predicted: Sequence[tuple[Sequence[
 
 
 def sweep(gold: Sequence[GoldDoc], predicted: Sequence[tuple[Sequence[Entity], Sequence[Relation]]],
-          thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), lenient: bool = True) -> str:
+          thresholds: Sequence[float] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9), lenient: bool = True, *,
+          symmetric: Collection[str] = SYMMETRIC) -> str:
     """Relation P/R/F1 at each ``--min-confidence`` (predictions made at the lowest threshold)."""
     lines = ["min-confidence sweep (relations):"]
     for t in thresholds:
-        sc = score_documents(gold, predicted, lenient, t).relations
+        sc = score_documents(gold, predicted, lenient, t, symmetric=symmetric).relations
         lines.append(f"  >= {t:.1f}  P {sc.precision:.3f}  R {sc.recall:.3f}  F1 {sc.f1:.3f}  (tp {sc.tp}, fp {sc.fp})")
     return "\n".join(lines) + "\n"
 
 
-def oriented(s: str, p: str, o: str) -> tuple[str, str, str]:
+def oriented(s: str, p: str, o: str, symmetric: Collection[str] = SYMMETRIC) -> tuple[str, str, str]:
     """A fact in the one order it is scored in: a symmetric relation's ends sorted, so that
     "A cooperatesWith B" and "B cooperatesWith A" count as one fact."""
-    if p in SYMMETRIC and o < s:
+    if p in symmetric and o < s:
         s, o = o, s
     return (s, p, o)
 
 
 def evaluate_extraction(gold: Sequence[GoldDoc], extractions: Iterable, lenient: bool = True,
-                        min_confidence: float = 0.0) -> Report:
+                        min_confidence: float = 0.0, *, symmetric: Collection[str] = SYMMETRIC) -> Report:
     """Score :class:`kg.pipeline.Extraction` objects, one per gold document."""
-    return score_documents(gold, [(x.entities, x.relations) for x in extractions], lenient, min_confidence)
+    return score_documents(gold, [(x.entities, x.relations) for x in extractions], lenient, min_confidence,
+                           symmetric=symmetric)

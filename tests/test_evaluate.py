@@ -1,6 +1,7 @@
 """Scoring against gold annotations (docs/gold-format.md)."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,24 @@ def test_a_line_separator_inside_a_gold_text_does_not_cut_the_record(tmp_path):
     gold.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
     [doc] = read_gold(gold)
     assert doc.text == rec["text"]
+
+
+@pytest.mark.e2e
+def test_a_users_class_and_relation_are_scored_with_their_ontology(cli, tmp_path):
+    """A relation a user declares (kg:releases, object kg:Product) is a gold relation like any other
+    once the ontology is given; without it the gold file names an unknown relation, in one line."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "extract"))
+    from test_user_class import PRODUCT_TTL, TEXT
+    ttl, tsv, gold = tmp_path / "product.ttl", tmp_path / "product.tsv", tmp_path / "gold.jsonl"
+    ttl.write_text(PRODUCT_TTL, encoding="utf-8")
+    tsv.write_text("iPhone\tProduct\t\tiPhone 16\n", encoding="utf-8")
+    gold.write_text(json.dumps({"id": "p", "text": TEXT, "entities": [
+        {"name": "Apple", "type": "Organization"}, {"name": "iPhone", "type": "Product"},
+        {"name": "Jakarta", "type": "Location"}],
+        "relations": [{"subject": "Apple", "relation": "releases", "object": "iPhone"}]}) + "\n", encoding="utf-8")
+    bare = cli("evaluate", str(gold))
+    assert bare.returncode == 1 and "unknown entity type 'Product'" in bare.stderr
+    r = cli("evaluate", str(gold), "--ontology", str(ttl), "--gazetteer", str(tsv))
+    assert r.returncode == 0, r.stderr
+    assert "releases" in r.stdout and "(1 of 1 gold found)" in r.stdout

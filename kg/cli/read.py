@@ -118,24 +118,33 @@ def evaluate(gold: Path = typer.Argument(..., metavar="GOLD", help="Gold annotat
              by_rule: bool = typer.Option(False, "--by-rule", help="Precision and counts per rule or model id."),
              per_document: bool = typer.Option(False, "--per-document", help="Relation P/R/F1 per document."),
              sweep_: bool = typer.Option(False, "--sweep", help="Relation P/R/F1 at --min-confidence 0.3 … 0.9."),
+             ontology: List[Path] = typer.Option([], "--ontology", metavar="PATH",
+                                                 help="Extra ontology .ttl (its classes and relations count too)."),
+             gazetteer: List[Path] = typer.Option([], "--gazetteer", metavar="PATH", help="Extra gazetteer .tsv."),
              ) -> None:
     """Entity and relation precision/recall/F1 against gold annotations (parsed from raw text)."""
     from kg.evaluate import evaluate_extraction, read_gold, sweep
-    from kg.read.inputs import RawText
-    from kg.parse.engines import parse as run_parse
     from kg.extract.extraction import extract
-    docs = read_gold(gold)
+    from kg.extract.gazetteer import Gazetteer
+    from kg.parse.engines import parse as run_parse
+    from kg.rdf.ontology import load_ontology
+    from kg.read.inputs import RawText
+    onto = load_ontology(tuple(ontology))
+    gaz = Gazetteer.load(tuple(gazetteer), classes=onto.classes)
+    symmetric = {p.name for p in onto.properties.values() if p.symmetric}
+    docs = read_gold(gold, onto)
     if not docs:
         fail(f"{gold}: no gold records; give one JSON object per line (format in docs/gold-format.md)")
     threshold = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
     models = {"relation_model": None, "entity_model": None} if rules_only else {}
     parsed = run_parse([RawText(d.id, d.text) for d in docs])
     lowest = min(threshold, 0.3) if sweep_ else threshold
-    extractions = [extract([p], min_confidence=lowest, **models) for p in parsed]
-    report = evaluate_extraction(docs, extractions, lenient=not strict, min_confidence=threshold)
+    extractions = [extract([p], onto, gaz, min_confidence=lowest, **models) for p in parsed]
+    report = evaluate_extraction(docs, extractions, lenient=not strict, min_confidence=threshold, symmetric=symmetric)
     sys.stdout.write(report.text(by_rule=by_rule, per_document=per_document))
     if sweep_:
-        sys.stdout.write(sweep(docs, [(x.entities, x.relations) for x in extractions], lenient=not strict))
+        sys.stdout.write(sweep(docs, [(x.entities, x.relations) for x in extractions], lenient=not strict,
+                               symmetric=symmetric))
 
 
 @app.command()
