@@ -96,8 +96,9 @@ class _Bar(BuildProgress):
     (characters, documents, sentences/s, ETA) and one line per warning, unless --quiet; and, when
     no input is usable, the failures and exit 1 before any parsing.
 
-    The bar counts characters, and the parser reports every piece of about 10,000 characters, so
-    it moves inside one long document too (one at the --max-doc-chars limit takes minutes).
+    The bar counts characters, and the parser reports every call: up to 100,000 characters of short
+    documents, or a piece of about 10,000 characters of a long one, so it moves inside one long
+    document too (one at the --max-doc-chars limit takes minutes).
     """
 
     def __init__(self, warn_empty: bool) -> None:

@@ -78,7 +78,8 @@ def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, ca
 
     ``cache`` (a :class:`kg.parse.cache.ParseCache`) serves unchanged texts without loading the models;
     ``progress(documents, sentences)`` is called as batches finish and, in this process, after each
-    piece of about :data:`kg.parse.text.PIECE_CHARS` characters (``documents`` 0), so it moves inside one
+    Stanza call (up to :data:`kg.parse.text.BATCH_CHARS` characters, or a piece of about
+    :data:`kg.parse.text.PIECE_CHARS` of a long document; ``documents`` 0), so it moves inside one
     long document; a callback with a ``chars`` keyword also gets the characters parsed. With a
     ``failures`` list, a document the parser chokes on is reported there and the others go on.
     ``workers`` > 1 parses in that many processes with the bundled pipeline (``nlp`` must then be

@@ -138,3 +138,14 @@ def test_cli_warns_about_runaway_text_and_cuts_it(cli, tmp_path):
     from kg.read.conllu import read_conllu
     sentences = read_conllu(out)[0].sentences
     assert len(sentences) >= 15 and all(s.end_char - s.start_char <= 100 for s in sentences)
+
+
+def test_short_documents_share_one_stanza_call(nlp):
+    """Fewer, larger calls parse faster (kg.parse.text.BATCH_CHARS); only a long document is cut
+    into PIECE_CHARS pieces for the progress bar (tests/cli/test_cli.py checks that one)."""
+    from kg.parse.text import parse_texts
+    calls: list[tuple[int, int]] = []
+    texts = ["Presiden Joko Widodo tiba di Jakarta.", "Sberbank mengembangkan GigaChat.\nIa hadir.",
+             "Indonesia bergabung dengan BRICS."] * 4
+    docs = parse_texts(nlp, texts, [f"d{i}" for i in range(len(texts))], lambda c, s: calls.append((c, s)))
+    assert len(calls) == 1 and calls[0][1] == sum(len(d.sentences) for d in docs) == 16
