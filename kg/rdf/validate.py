@@ -131,9 +131,9 @@ def _add_relation_shape(shapes: Graph, ont: Ontology, spec: PropertySpec) -> Non
     shapes.add((node, SH.targetSubjectsOf, spec.iri))
     shapes.add((node, SH.property, inner))
     shapes.add((inner, SH.path, spec.iri))
+    iris = {local_name(c): c for c in ont.graph.transitive_subjects(RDFS.subClassOf, KG.Entity)
+            if isinstance(c, URIRef)}
     for shape, allowed, role in ((node, spec.domain, "subject"), (inner, spec.range, "object")):
-        iris = {local_name(c): c for c in ont.graph.transitive_subjects(RDFS.subClassOf, KG.Entity)
-                if isinstance(c, URIRef)}
         members = [iris[c] for c in ont.classes if c in allowed]
         alternatives = []
         for cls in members:
