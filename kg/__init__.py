@@ -40,17 +40,19 @@ __all__ = [
     "ServeError",
     "__version__",
     "build",
+    "build_to",
     "extract",
     "nlp",
 ]
 
-_LAZY = {"build": "kg.api", "KnowledgeGraph": "kg.api", "extract": "kg.extract.extraction",
+_LAZY = {"build": "kg.api", "build_to": "kg.stream", "KnowledgeGraph": "kg.api", "extract": "kg.extract.extraction",
          "Extraction": "kg.extract.extraction", "BuildOptions": "kg.options", "BuildProgress": "kg.options",
          "ParseOptions": "kg.options"}
 
 if TYPE_CHECKING:  # pragma: no cover
     from kg import nlp
     from kg.api import KnowledgeGraph, build
+    from kg.stream import build_to
     from kg.extract.extraction import Extraction, extract
     from kg.options import BuildOptions, BuildProgress, ParseOptions
 

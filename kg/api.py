@@ -100,7 +100,7 @@ class Corpus:
     cuts: tuple[Cut, ...] = ()
 
 
-def _as_inputs(source: Any, max_chars: int | None) -> tuple[list[RawText], list[Document], list[Failure]]:
+def read_source(source: Any, max_chars: int | None) -> tuple[list[RawText], list[Document], list[Failure]]:
     """Paths go through :func:`collect_inputs` together (ids unique, collisions reported, files over
     ``max_chars`` failed); plain strings are texts with ids ``text-1``, ``text-2`` … (one taken by a
     file is a collision too)."""
@@ -128,13 +128,13 @@ class _Callback(BuildProgress):
         self.advance = progress    # type: ignore[method-assign]
 
 
-def _progress(progress: Any) -> BuildProgress:
+def as_progress(progress: Any) -> BuildProgress:
     if progress is None:
         return BuildProgress()
     return progress if isinstance(progress, BuildProgress) else _Callback(progress)
 
 
-def _cache(options: BuildOptions) -> Any:
+def parse_cache(options: BuildOptions) -> Any:
     if not options.use_cache:
         return None
     from kg.parse.cache import ParseCache, default_cache_dir, models_fingerprint
@@ -150,18 +150,18 @@ def parse_inputs(source: Any, options: BuildOptions | None = None, progress: Any
     ``nlp``: a ready Stanza pipeline to parse with in this process (``workers=1``, local engine).
     """
     options = options or BuildOptions()
-    report = _progress(progress)
+    report = as_progress(progress)
     if nlp is not None and (options.workers > 1 or options.engine == "ray"):
         raise InputError("a ready pipeline (nlp=...) parses in this process only; "
                          "leave nlp out for more workers or the Ray engine")
     if nlp is not None and options.use_cache:     # the cache's key names the models Jalin loads itself
         raise InputError("a ready pipeline (nlp=...) cannot use the parse cache; leave nlp out or use_cache off")
-    texts, parsed, failures = _as_inputs(source, options.max_doc_chars)
+    texts, parsed, failures = read_source(source, options.max_doc_chars)
     if texts and options.parse.device != "cpu":
         resolve_device(options.parse.device)      # "cuda" without a GPU fails here, before any parse
     report.collected(texts, parsed, failures)
     cuts: list[Cut] = []
-    docs = documents(texts, parsed, nlp, cache=_cache(options), progress=report.advance, failures=failures,
+    docs = documents(texts, parsed, nlp, cache=parse_cache(options), progress=report.advance, failures=failures,
                      workers=options.workers, engine=options.engine, ray_address=options.ray_address,
                      options=options.parse, cuts=cuts, on_empty=report.empty)
     for cut in cuts:

@@ -45,7 +45,6 @@ def build(inputs: List[str] = typer.Argument(..., metavar="INPUT", help=".txt fi
           ) -> None:
     """Build an RDF knowledge graph from Indonesian documents."""
     state["quiet"] = state["quiet"] or quiet
-    from kg.api import build as run_build
     from kg.export import format_for
     from kg.options import BuildOptions, ParseOptions
 
@@ -67,26 +66,19 @@ def build(inputs: List[str] = typer.Argument(..., metavar="INPUT", help=".txt fi
                            use_cache=not no_cache, cache=None if no_cache else cache, max_doc_chars=max_doc_chars,
                            ontologies=tuple(ontology), gazetteers=tuple(gazetteer), min_confidence=min_confidence,
                            parse=ParseOptions(max_sentence_chars, device=device))
+    from kg.stream import build_to
     with _Bar(warn_empty=True) as bar:
-        kg_ = run_build([Path(i) for i in inputs], options, bar)
-    docs, failures = kg_.extraction.documents, list(kg_.failures)
-    from kg.write.store import pause_for_test
-    pause_for_test("extracted")
-    if output is not None:
-        kg_.serialize(output)
-    if html is not None:
-        kg_.to_html(html)
-    pause_for_test("output")
+        summary = build_to([Path(i) for i in inputs], options, bar,
+                           outputs=[x for x in (output, html) if x is not None], store=store)
     targets = [str(x) for x in (output, html) if x is not None]
-    if store is not None:
-        from kg.rdf.namespaces import graph_iri
+    if summary.store is not None:
+        targets.append(str(summary.store))
+    failures = list(summary.failures)
+    if summary.store is not None:
         from kg.read.inputs import Failure
-        from kg.write.store import write_store
-        summary = write_store(kg_.rdf, store, documents=[str(graph_iri(d.id)) for d in docs])
-        targets.append(str(summary))
-        failures += [Failure(doc_id, reason) for doc_id, reason in summary.collisions]
-    say(f"{len(docs)} document(s), {len(kg_.entities)} entities, {kg_.fact_count} relations → "
-         + ", ".join(targets))
+        failures += [Failure(doc_id, reason) for doc_id, reason in summary.store.collisions]
+    say(f"{summary.documents} document(s), {summary.entities} entities, {summary.facts} relations → "
+        + ", ".join(targets))
     if failures:
         report_failures(failures, "failed", 2)
 

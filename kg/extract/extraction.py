@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.extract.coref import link_titles, resolve_coref
-from kg.extract.entities import EntityTable, abbreviations, mention_index, resolve_entities
+from kg.extract.entities import EntityResolver, EntityTable, abbreviations, mention_index
 from kg.extract.gazetteer import Gazetteer
 from kg.names import fold
 from kg.extract.mentions import find_mentions
 from kg.rdf.ontology import Ontology, load_ontology
 from kg.extract.relations import extract_relations
 from kg.extract.thresholds import DEFAULT_MIN_CONFIDENCE
-from kg.types import Document, Entity, Relation
+from kg.types import Document, Entity, Mention, Relation
 
-__all__ = ["Extraction", "Resolved", "extract", "resolve"]
+__all__ = ["Extraction", "Found", "Linked", "Resolved", "extract", "find", "link", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -43,31 +43,61 @@ class Resolved:
     used: frozenset[str]                                # entity keys some document mentions
 
 
+@dataclass(frozen=True)
+class Found:
+    """One document's mentions and its "Long Name (ABBR)" pairs: all the first pass keeps of it."""
+
+    mentions: tuple[Mention, ...]
+    same: tuple[tuple[Mention, Mention], ...]
+
+
+@dataclass(frozen=True)
+class Linked:
+    """One document's words linked to entities (mentions, titles, coreference)."""
+
+    index: dict[tuple[int, int], str]     # (sentence, word id) → entity key
+    names: dict[str, str]                 # folded name or alias → entity key
+    used: frozenset[str]                  # entity keys its mentions denote
+
+
 _BUNDLED = "bundled"
 
 
-def resolve(docs: Sequence[Document], onto: Ontology, gaz: Gazetteer, entity_model: Any = _BUNDLED) -> Resolved:
-    """Mentions (boilerplate and, with a model, unlikely names dropped), entities merged across
-    documents, coreference. Pure."""
+def find(doc: Document, onto: Ontology, gaz: Gazetteer, entity_model: Any = _BUNDLED) -> Found:
+    """The first pass over one document: mentions (boilerplate and, with a model, unlikely names
+    dropped) and abbreviation pairs. Pure; what :class:`~kg.extract.entities.EntityResolver` needs."""
     from kg.extract.mention_filter import filter_mentions
     from kg.extract.linear import bundled_model
     if entity_model is _BUNDLED:
         entity_model = bundled_model("entities")
-    mentions = [(d.id, filter_mentions(d, find_mentions(d, gaz, onto), gaz, entity_model)) for d in docs]
-    same = [(d.id, a, b) for d, (_, ms) in zip(docs, mentions) for a, b in abbreviations(d.text, ms)]
-    table: EntityTable = resolve_entities(mentions, gaz, same, onto.classes)
+    mentions = filter_mentions(doc, find_mentions(doc, gaz, onto), gaz, entity_model)
+    return Found(tuple(mentions), tuple(abbreviations(doc.text, mentions)))
+
+
+def link(doc: Document, found: Found, table: EntityTable, classes: dict[str, str], onto: Ontology) -> Linked:
+    """The second pass over one document, once every document's names are merged: mentions to
+    entity keys, then titles and coreference. Pure."""
+    index = mention_index(table, doc.id, found.mentions)
+    used = frozenset(index.values())
+    named = _names(table, used)
+    index.update(link_titles(doc, index, named, classes))
+    index.update(resolve_coref(doc, index, classes, onto.titles, onto.anaphor_nouns))
+    return Linked(index, named, used)
+
+
+def resolve(docs: Sequence[Document], onto: Ontology, gaz: Gazetteer, entity_model: Any = _BUNDLED) -> Resolved:
+    """Mentions, entities merged across documents, coreference. Pure."""
+    found = [find(d, onto, gaz, entity_model) for d in docs]
+    resolver = EntityResolver(gaz, onto.classes)
+    for doc, f in zip(docs, found):
+        resolver.add(doc.id, f.mentions)
+        for name, abbreviation in f.same:
+            resolver.same(name, abbreviation)
+    table = resolver.finish()
     classes = {k: e.cls for k, e in table.entities.items()}
-    indexes, names = [], []
-    used: set[str] = set()
-    for doc, (_, ms) in zip(docs, mentions):
-        index = mention_index(table, doc.id, ms)
-        used.update(index.values())
-        named = _names(table, index.values())
-        index.update(link_titles(doc, index, named, classes))
-        index.update(resolve_coref(doc, index, classes, onto.titles, onto.anaphor_nouns))
-        indexes.append(index)
-        names.append(named)
-    return Resolved(tuple(docs), table, tuple(indexes), tuple(names), frozenset(used))
+    linked = [link(doc, f, table, classes, onto) for doc, f in zip(docs, found)]
+    used = frozenset(k for x in linked for k in x.used)
+    return Resolved(tuple(docs), table, tuple(x.index for x in linked), tuple(x.names for x in linked), used)
 
 
 def _names(table: EntityTable, keys) -> dict[str, str]:

@@ -19,7 +19,7 @@ from kg.parse.options import ParseOptions
 from kg.parse.text import Cut, parse_chunk
 from kg.types import Document
 
-__all__ = ["documents", "parse"]
+__all__ = ["documents", "parse", "stream", "stream_documents"]
 
 log = logging.getLogger("kg")
 
@@ -87,19 +87,35 @@ def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, ca
     (default :class:`~kg.options.ParseOptions`) reach every engine; ``cuts`` gets, in input order,
     the documents whose runaway text was cut (by this parse, or by the one the cache kept).
     """
-    options = options or ParseOptions()
-    out: list[Document] = []
-    todo: list[RawText] = []
     found: list[Cut] = []
+    out = list(stream(texts, nlp, batch_size, cache=cache, progress=progress, failures=failures, workers=workers,
+                      engine=engine, ray_address=ray_address, options=options, cuts=found))
+    order = {t.id: n for n, t in enumerate(texts)}
+    if cuts is not None:
+        cuts.extend(sorted(found, key=lambda c: order[c.id]))
+    return sorted(out, key=lambda d: order[d.id])
+
+
+def stream(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, cache: Any = None,
+           progress: Any = None, failures: list[Failure] | None = None, workers: int = 1,
+           engine: str = "local", ray_address: str | None = None, options: ParseOptions | None = None,
+           cuts: list[Cut] | None = None) -> Iterator[Document]:
+    """:func:`parse`, each document yielded as soon as it is parsed (cache hits first, then batch by
+    batch in the order batches finish), so a caller can put it away and hold none: the streaming
+    build's parse stage. ``cuts`` gets the cuts in the order they are found."""
+    options = options or ParseOptions()
+    todo: list[RawText] = []
     report = _reporter(progress)
+    hits = [0, 0, 0]      # documents, sentences, characters served by the cache
     for t in texts:
-        hit = cache.get(t.id, t.text, t.source, t.meta, cuts=found) if cache is not None else None
+        hit = cache.get(t.id, t.text, t.source, t.meta, cuts=cuts) if cache is not None else None
         if hit is None:
             todo.append(t)
-        else:
-            out.append(hit)
-    if out and report is not None:
-        report(len(out), sum(len(d.sentences) for d in out), chars=sum(len(d.text) for d in out))
+            continue
+        hits[0], hits[1], hits[2] = hits[0] + 1, hits[1] + len(hit.sentences), hits[2] + len(hit.text)
+        yield hit
+    if hits[0] and report is not None:
+        report(hits[0], hits[1], chars=hits[2])
     pieces = _Pieces(report) if report is not None else None
     if workers > 1:   # enough batches to keep every worker busy
         batch_size = max(1, min(batch_size, -(-len(todo) // workers)))
@@ -121,18 +137,15 @@ def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, ca
             raise ParseError(failed[0].reason)
         if failures is not None:
             failures.extend(failed)
-        _collect(chunk, parsed, chunk_cuts, cache, out)
-        found += chunk_cuts
+        if cuts is not None:
+            cuts += chunk_cuts
+        yield from _collect(chunk, parsed, chunk_cuts, cache)
         if pieces is not None:
             pieces.finish(chunk, parsed)
-    order = {t.id: n for n, t in enumerate(texts)}
-    if cuts is not None:
-        cuts.extend(sorted(found, key=lambda c: order[c.id]))
-    return sorted(out, key=lambda d: order[d.id])
 
 
-def _collect(chunk: Sequence[RawText], parsed: Sequence[Document], cuts: Sequence[Cut], cache: Any,
-             out: list[Document]) -> None:
+def _collect(chunk: Sequence[RawText], parsed: Sequence[Document], cuts: Sequence[Cut],
+             cache: Any) -> Iterator[Document]:
     """A batch's documents with their source and metadata back (engines ship ids and text alone),
     stored in the cache with their cuts."""
     by_id = {t.id: t for t in chunk}
@@ -142,7 +155,7 @@ def _collect(chunk: Sequence[RawText], parsed: Sequence[Document], cuts: Sequenc
         doc = Document(doc.id, doc.text, doc.sentences, raw.source, raw.meta)
         if cache is not None:
             cache.put(doc, cut.get(doc.id))
-        out.append(doc)
+        yield doc
 
 
 def _log_empty(doc_id: str) -> None:
@@ -159,16 +172,30 @@ def documents(texts: Sequence[RawText], parsed: Sequence[Document] = (), nlp: An
 
     Documents the parser failed on are left out and reported in ``failures`` (see :func:`parse`).
     """
+    found: list[Cut] = []
+    done = {d.id: d for d in stream_documents(texts, nlp, cache=cache, progress=progress, failures=failures,
+                                              workers=workers, engine=engine, ray_address=ray_address,
+                                              options=options, cuts=found, on_empty=on_empty)}
+    order = {t.id: n for n, t in enumerate(texts)}
+    if cuts is not None:
+        cuts.extend(sorted(found, key=lambda c: order[c.id]))
+    return [done[t.id] for t in texts if t.id in done] + list(parsed)
+
+
+def stream_documents(texts: Sequence[RawText], nlp: Any = None, *, cache: Any = None, progress: Any = None,
+                     failures: list[Failure] | None = None, workers: int = 1, engine: str = "local",
+                     ray_address: str | None = None, options: ParseOptions | None = None,
+                     cuts: list[Cut] | None = None, on_empty: Callable[[str], None] | None = None
+                     ) -> Iterator[Document]:
+    """:func:`documents` one at a time as they are ready (empty ones first, then as :func:`stream`
+    yields them); the caller puts them in input order. Failed documents are not yielded."""
     for t in texts:
         if not t.text.strip():
             (on_empty or _log_empty)(t.id)
+    for t in texts:
+        if not t.text.strip():
+            yield Document(t.id, t.text, (), t.source, t.meta)
     todo = [t for t in texts if t.text.strip()]
-    failed: list[Failure] = []
-    done = parse(todo, nlp, cache=cache, progress=progress, workers=workers, engine=engine, ray_address=ray_address,
-                 failures=failed if failures is not None else None, options=options, cuts=cuts) if todo else []
-    by_id = {d.id: d for d in done}
-    bad = {f.id for f in failed}
-    if failures is not None:
-        failures.extend(failed)
-    out = [by_id.get(t.id) or Document(t.id, t.text, (), t.source, t.meta) for t in texts if t.id not in bad]
-    return out + list(parsed)
+    if todo:
+        yield from stream(todo, nlp, cache=cache, progress=progress, workers=workers, engine=engine,
+                          ray_address=ray_address, failures=failures, options=options, cuts=cuts)

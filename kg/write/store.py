@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import unquote
 
 import pyoxigraph as ox
@@ -34,8 +35,10 @@ from kg.rdf.namespaces import DOCUMENT_GRAPHS, KG, is_document_graph
 from kg.write.store_lock import (check_store, check_target, check_unlocked, is_store, reader_lock,  # re-exported
                          writing_ended, writing_started)
 
+T = TypeVar("T")
+
 __all__ = ["StoreSummary", "check_store", "check_target", "check_unlocked", "is_store", "open_store", "reader_lock",
-           "replace_graph", "to_oxigraph", "write_store"]
+           "replace_graph", "StoreWriter", "to_oxigraph", "write_store"]
 
 
 @dataclass(frozen=True)
@@ -84,14 +87,65 @@ def write_store(ds, path: str | os.PathLike[str], documents: Iterable[str] = ())
     ``documents`` names extra document graphs to clear even if the new build has no quads for them
     (a document that now yields nothing must not keep its old facts).
     """
-    store = open_store(path)
+    writer = StoreWriter(path)
     try:
-        return _write(store, ds, str(path), documents)
-    except (OSError, RuntimeError, SyntaxError, ValueError) as exc:   # ValueError: a term Oxigraph cannot hold
-        raise OutputError(f"{path}: writing the store failed: {one_line(exc)}") from None
+        graphs = _by_graph(writer.guard(to_oxigraph, ds))
+        writer.entities(q for g, qs in graphs.items() if not _is_document_graph(g) for q in qs)
+        names = {g for g in graphs if _is_document_graph(g)} | {ox.NamedNode(d) for d in documents}
+        for g in sorted(names, key=lambda n: n.value):
+            writer.document(g, graphs.get(g, []))
+        return writer.finish()
     finally:
-        del store                                  # closes the database and its lock…
-        writing_ended(path)                        # …so probing it is safe again
+        writer.close()
+
+
+class StoreWriter:
+    """One build's writes into a store, a graph at a time: the entity quads merged, each document
+    graph replaced in its own transaction (unless it is another document's, see ``_collision``).
+
+    Why a class: the streaming build hands it one document graph as each is extracted, so no build
+    ever holds its whole graph for the store's sake. :meth:`close` releases the store's lock.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = str(path)
+        self.store = open_store(path)
+        self.before = len(self.store)
+        self.written = self.replaced = 0
+        self.collisions: list[tuple[str, str]] = []
+
+    def guard(self, step: Callable[..., T], *args: object) -> T:
+        """Run one store step; a store that cannot take it is one clear line, not a traceback."""
+        try:
+            return step(*args)
+        except (OSError, RuntimeError, SyntaxError, ValueError) as exc:   # ValueError: a term Oxigraph cannot hold
+            raise OutputError(f"{self.path}: writing the store failed: {one_line(exc)}") from None
+
+    def entities(self, quads: Iterable[ox.Quad]) -> None:
+        """Merge entity descriptions: quads are a set, so nothing is duplicated."""
+        self.guard(self.store.extend, list(quads))
+
+    def document(self, graph: ox.NamedNode, quads: list[ox.Quad]) -> None:
+        """Replace one document graph, or record the collision that keeps it out."""
+        clash = self.guard(_collision, self.store, graph, quads, self.path)
+        if clash is not None:
+            self.collisions.append(clash)
+            return
+        self.replaced += self.guard(replace_graph, self.store, graph, quads)
+        self.written += 1
+        pause_for_test(f"store:{self.written + len(self.collisions)}")
+
+    def finish(self) -> StoreSummary:
+        self.guard(self.store.flush)
+        return StoreSummary(self.path, self.written, self.replaced, self.before, len(self.store),
+                            tuple(self.collisions))
+
+    def close(self) -> None:
+        store = getattr(self, "store", None)
+        if store is not None:
+            del self.store                         # closes the database and its lock…
+            del store
+            writing_ended(self.path)               # …so probing it is safe again
 
 
 def pause_for_test(stage: str) -> None:
@@ -107,25 +161,6 @@ def pause_for_test(stage: str) -> None:
     sys.stderr.flush()
     while True:
         time.sleep(60)
-
-
-def _write(store: ox.Store, ds, path: str, documents: Iterable[str]) -> StoreSummary:
-    before = len(store)
-    graphs = _by_graph(to_oxigraph(ds))
-    entities = [q for g, qs in graphs.items() if not _is_document_graph(g) for q in qs]
-    store.extend(entities)                         # merge: a set, so nothing is duplicated
-    names = {g for g in graphs if _is_document_graph(g)} | {ox.NamedNode(d) for d in documents}
-    replaced = 0
-    collisions: list[tuple[str, str]] = []
-    for n, g in enumerate(sorted(names, key=lambda n: n.value), 1):
-        clash = _collision(store, g, graphs.get(g, []), path)
-        if clash is not None:
-            collisions.append(clash)
-            continue
-        replaced += replace_graph(store, g, graphs.get(g, []))
-        pause_for_test(f"store:{n}")
-    store.flush()
-    return StoreSummary(path, len(names) - len(collisions), replaced, before, len(store), tuple(collisions))
 
 
 _SOURCE = ox.NamedNode(str(DCTERMS.source))

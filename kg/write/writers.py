@@ -28,7 +28,7 @@ from kg.write.rdf_formats import generate_rdf
 if TYPE_CHECKING:   # networkx is imported when a networkx format is asked for: not on every build
     import networkx as nx
 
-__all__ = ["FORMATS", "WRITERS", "Writer", "format_for", "register_writer", "serialize", "writer_for"]
+__all__ = ["BUILTIN_WRITERS", "FORMATS", "WRITERS", "Writer", "format_for", "register_writer", "serialize", "writer_for"]
 
 
 @dataclass(frozen=True)
@@ -127,8 +127,11 @@ def _networkx_text(generate: Callable[[nx.Graph], str]) -> Callable[[Graph], str
     return lambda ds: generate(to_networkx(ds))
 
 
+#: The built-in RDF writers by format name (a streaming build writes these formats itself, unless
+#: a writer registered later replaces one).
+BUILTIN_WRITERS: dict[str, Writer] = {}
 for _ext, _name in ((".ttl", "turtle"), (".trig", "trig"), (".jsonld", "json-ld"), (".nt", "nt"), (".nq", "nquads")):
-    register_writer(_ext, _text_writer(functools.partial(generate_rdf, fmt=_name)), _name)
+    BUILTIN_WRITERS[_name] = register_writer(_ext, _text_writer(functools.partial(generate_rdf, fmt=_name)), _name)
 for _ext, _name, _generate in ((".graphml", "graphml", generate_graphml), (".gexf", "gexf", generate_gexf),
                                (".json", "node-link", generate_node_link)):
     register_writer(_ext, _text_writer(_networkx_text(_generate)), _name)

@@ -1,0 +1,174 @@
+"""``kg.build_to``: a build that writes as it goes and holds no parse, for corpora of any size.
+
+Why not :func:`kg.build`: that returns a :class:`~kg.api.KnowledgeGraph`, so it holds every parse
+and the whole graph. ``jalin build`` only writes files and a store, so it runs this instead:
+
+1. **parse** every document (cache, workers or Ray as usual) and put each away in a :class:`Spool`
+   on disk as its batch finishes;
+2. **names**: read them back in input order, find each one's mentions
+   (:func:`kg.extract.extraction.find`) and feed them to an
+   :class:`~kg.extract.entities.EntityResolver`, which keeps a group per distinct name; then merge
+   (abbreviations, short names, variants) across the whole build, as :func:`kg.build` does;
+3. **relations and writing**: read each document back once more, link it (titles, coreference),
+   extract its relations and hand its graph to the sinks (:mod:`kg.write.sinks`), which write TriG,
+   N-Quads, N-Triples and stores as they come and gather the rest.
+
+Memory holds the models, the entity table and the texts read, not the parses or (for TriG, N-Quads,
+N-Triples and stores) the graph. The output is the one :func:`kg.build` gives for the same input,
+byte for byte: both run the same per-document passes and the same writers.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from kg.api import as_progress, parse_cache, read_source
+from kg.extract.entities import EntityResolver
+from kg.extract.extraction import find, link
+from kg.extract.gazetteer import Gazetteer
+from kg.extract.linear import bundled_model
+from kg.extract.relations import extract_relations
+from kg.options import BuildOptions
+from kg.parse.engines import stream_documents
+from kg.parse.options import resolve_device
+from kg.parse.spool import Spool
+from kg.parse.text import Cut
+from kg.rdf.graph import add_document, add_entities, new_dataset
+from kg.rdf.ontology import load_ontology
+from kg.read.inputs import Failure
+from kg.write.sinks import Sink, StoreSink, sinks_for
+from kg.write.store import StoreSummary, pause_for_test
+
+__all__ = ["StreamSummary", "build_to"]
+
+
+@dataclass(frozen=True)
+class StreamSummary:
+    """What a streaming build did: counts for the closing line, failures, the store's summary, and
+    seconds spent in each stage ("parse", "names", "relations", "write": what a benchmark reports)."""
+
+    documents: int
+    sentences: int
+    entities: int
+    facts: int                      # distinct (subject, property, object), as KnowledgeGraph.fact_count
+    failures: tuple[Failure, ...] = ()
+    store: StoreSummary | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class _Clock:
+    """Seconds per stage, for :attr:`StreamSummary.timings`."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {"parse": 0.0, "names": 0.0, "relations": 0.0, "write": 0.0}
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.spent[stage] += now - self.last
+        self.last = now
+
+
+def build_to(source: Any, options: BuildOptions | None = None, progress: Any = None, *,
+             outputs: Sequence[str | os.PathLike[str]] = (), store: str | os.PathLike[str] | None = None,
+             ontologies: Sequence[str | os.PathLike[str]] | None = None,
+             gazetteers: Sequence[str | os.PathLike[str]] | None = None,
+             min_confidence: float | None = None) -> StreamSummary:
+    """Build from ``source`` (as :func:`kg.build` takes it) straight into ``outputs`` (files; the
+    format from each extension) and ``store`` (an Oxigraph store directory), holding no parse.
+
+    Options and keywords mean what they mean for :func:`kg.build`. Output files are written
+    atomically at the end; the store takes one document graph at a time, each in its own transaction.
+    """
+    given = {"ontologies": ontologies, "gazetteers": gazetteers, "min_confidence": min_confidence}
+    options = replace(options or BuildOptions(), **{k: v for k, v in given.items() if v is not None})
+    onto = load_ontology(options.ontologies)      # a bad ontology or gazetteer fails before any reading
+    gaz = Gazetteer.load(options.gazetteers, classes=onto.classes)
+    clock = _Clock()
+    with Spool() as parses, Spool() as names:
+        order, failures, sentences = _parse(source, options, as_progress(progress), parses)
+        clock.lap("parse")
+        resolver = EntityResolver(gaz, onto.classes)
+        entity_model = bundled_model("entities")
+        for doc_id in order:
+            doc = parses.get(doc_id)
+            found = find(doc, onto, gaz, entity_model)
+            resolver.add(doc.id, found.mentions)
+            for name, abbreviation in found.same:
+                resolver.same(name, abbreviation)
+            names.put(doc_id, found)
+        table = resolver.finish()
+        clock.lap("names")
+        pause_for_test("extracted")
+        sinks: list[Sink] = []
+        try:
+            sinks += sinks_for(Path(p) for p in outputs)
+            if store is not None:
+                sinks.append(StoreSink(Path(store)))
+            entities = sorted(table.entities.values(), key=lambda e: e.key)
+            ds = new_dataset()
+            iris = add_entities(ds, entities)
+            for sink in sinks:
+                sink.add(ds)
+            clock.lap("write")
+            facts = _documents(order, parses, names, table, onto, options, iris, sinks, clock)
+            results = [sink.finish() for sink in sinks if isinstance(sink, StoreSink)]
+            results += [sink.finish() for sink in sinks if not isinstance(sink, StoreSink)]
+            clock.lap("write")
+            pause_for_test("output")
+        finally:
+            for sink in sinks:
+                sink.close()
+    summary = next((r for r in results if isinstance(r, StoreSummary)), None)
+    return StreamSummary(len(order), sentences, len(entities), facts, tuple(failures), summary, clock.spent)
+
+
+def _parse(source: Any, options: BuildOptions, report: Any, parses: Spool) -> tuple[list[str], list[Failure], int]:
+    """Read and parse into ``parses``; (document ids in input order, failures, sentences)."""
+    texts, parsed, failures = read_source(source, options.max_doc_chars)
+    if texts and options.parse.device != "cpu":
+        resolve_device(options.parse.device)      # "cuda" without a GPU fails here, before any parse
+    report.collected(texts, parsed, failures)
+    cuts: list[Cut] = []
+    sentences = 0
+    for doc in stream_documents(texts, None, cache=parse_cache(options), progress=report.advance,
+                                failures=failures, workers=options.workers, engine=options.engine,
+                                ray_address=options.ray_address, options=options.parse, cuts=cuts,
+                                on_empty=report.empty):
+        parses.put(doc.id, doc)
+        sentences += len(doc.sentences)
+    for doc in parsed:
+        parses.put(doc.id, doc)
+        sentences += len(doc.sentences)
+    rank = {t.id: n for n, t in enumerate(texts)}
+    for cut in sorted(cuts, key=lambda c: rank[c.id]):
+        report.cut(cut)
+    report.parsed()
+    order = [t.id for t in texts if t.id in parses] + [d.id for d in parsed]
+    return order, failures, sentences
+
+
+def _documents(order: Sequence[str], parses: Spool, names: Spool, table: Any, onto: Any, options: BuildOptions,
+               iris: dict, sinks: Sequence[Sink], clock: _Clock) -> int:
+    """Relations of each document, in input order, its graph handed to every sink; distinct facts."""
+    classes = {k: e.cls for k, e in table.entities.items()}
+    relation_model = bundled_model("relations")
+    facts: set[int] = set()     # hashes, not triples: a count must not cost a copy of every fact
+    for doc_id in order:
+        doc = parses.get(doc_id)
+        linked = link(doc, names.get(doc_id), table, classes, onto)
+        relations = extract_relations(doc, linked.index, classes, onto, model=relation_model,
+                                      min_confidence=options.min_confidence, names=linked.names)
+        facts.update(hash((r.subject, r.predicate, r.object)) for r in relations)
+        clock.lap("relations")
+        ds = new_dataset()
+        add_document(ds, doc, relations, iris)
+        for sink in sinks:
+            sink.add(ds)
+        clock.lap("write")
+    return len(facts)
