@@ -124,9 +124,8 @@ def stream(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, c
         raise ValueError("workers > 1 load their own bundled pipeline; pass nlp=None")
     results: Iterator[Batch]
     if engine == "ray" and todo:
-        from kg.parse.ray_engine import parse_with_ray
-        results = iter([(todo, *parse_with_ray(todo, workers=workers, batch_size=batch_size, address=ray_address,
-                                               options=options))])
+        from kg.parse.ray_engine import stream_with_ray
+        results = stream_with_ray(todo, workers=workers, batch_size=batch_size, address=ray_address, options=options)
     elif workers > 1 and len(chunks) > 1:
         from kg.parse.workers import parse_in_workers
         results = parse_in_workers(chunks, min(workers, len(chunks)), options)

@@ -11,7 +11,7 @@ parses with the caller's settings, whatever its environment.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kg.errors import KgError, one_line
@@ -20,7 +20,7 @@ from kg.parse.options import ParseOptions
 from kg.parse.text import Cut, parse_chunk
 from kg.types import Document
 
-__all__ = ["parse_with_ray"]
+__all__ = ["parse_with_ray", "stream_with_ray"]
 
 
 class _Parser:
@@ -55,6 +55,24 @@ def parse_with_ray(texts: Sequence[RawText], *, workers: int = 2, batch_size: in
     ``options.device == "cuda"`` each actor asks Ray for one GPU (``num_gpus=1``); with ``auto`` an
     actor uses a GPU where its node has one free, without reserving it.
     """
+    by_id: dict[str, Document] = {}
+    failures: list[Failure] = []
+    found: dict[str, Cut] = {}
+    for _, docs, failed, cuts in stream_with_ray(texts, workers=workers, batch_size=batch_size, address=address,
+                                                 options=options):
+        by_id.update((d.id, d) for d in docs)
+        failures += failed
+        found.update((c.id, c) for c in cuts)
+    rank = {t.id: n for n, t in enumerate(texts)}
+    return ([by_id[t.id] for t in texts if t.id in by_id], sorted(failures, key=lambda f: rank[f.id]),
+            [found[t.id] for t in texts if t.id in found])
+
+
+def stream_with_ray(texts: Sequence[RawText], *, workers: int = 2, batch_size: int = 16,
+                    address: str | None = None, options: ParseOptions | None = None
+                    ) -> Iterator[tuple[Sequence[RawText], list[Document], list[Failure], list[Cut]]]:
+    """:func:`parse_with_ray` a document at a time, (text, its document or none, failures, cuts),
+    as Ray's streaming execution hands rows back: the caller need not hold every parse."""
     try:
         import ray
         import ray.data
@@ -63,7 +81,7 @@ def parse_with_ray(texts: Sequence[RawText], *, workers: int = 2, batch_size: in
     from kg.parse.cache import decode_sentences
 
     if not texts:
-        return [], [], []
+        return
     import logging
     for name in ("ray", "ray.data"):   # progress and status chatter would mix with Jalin's own
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -78,6 +96,8 @@ def parse_with_ray(texts: Sequence[RawText], *, workers: int = 2, batch_size: in
             raise KgError(f"cannot start or reach Ray{f' at {address}' if address else ''}: "
                           f"{one_line(exc, 200)}") from None
     options = options or ParseOptions()
+    by_id = {t.id: t for t in texts}
+    seen: set[str] = set()
     try:
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
@@ -86,18 +106,18 @@ def parse_with_ray(texts: Sequence[RawText], *, workers: int = 2, batch_size: in
         rows = items.map_batches(_Parser, batch_size=batch_size, concurrency=workers, num_cpus=1,
                                  num_gpus=1 if options.device == "cuda" else 0,
                                  fn_constructor_kwargs={"options": options},
-                                 batch_format="numpy").take_all()
+                                 batch_format="numpy").iter_rows()
+        for row in rows:
+            t = by_id[str(row["id"])]
+            seen.add(t.id)
+            if row["failure"]:
+                yield [t], [], [Failure(t.id, str(row["failure"]))], []
+                continue
+            sentences, cut = decode_sentences(str(row["parse"]), t.id)
+            yield [t], [Document(t.id, t.text, sentences, t.source, t.meta)], [], [cut] if cut is not None else []
     finally:
         if started:
             ray.shutdown()
-    by_id = {str(r["id"]): r for r in rows}
-    docs, failures, cuts = [], [], []
     for t in texts:
-        row = by_id.get(t.id)
-        if row is None or row["failure"]:
-            failures.append(Failure(t.id, str(row["failure"]) if row is not None else f"{t.id}: lost by Ray"))
-            continue
-        sentences, cut = decode_sentences(str(row["parse"]), t.id)
-        docs.append(Document(t.id, t.text, sentences, t.source, t.meta))
-        cuts += [cut] if cut is not None else []
-    return docs, failures, cuts
+        if t.id not in seen:
+            yield [t], [], [Failure(t.id, f"{t.id}: lost by Ray")], []

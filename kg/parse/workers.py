@@ -54,4 +54,5 @@ def parse_in_workers(chunks: Sequence[Sequence[RawText]], workers: int, options:
                              initargs=(threads, options or ParseOptions())) as pool:
         futures = {pool.submit(_work, chunk): chunk for chunk in chunks}
         for future in as_completed(futures):
-            yield (futures[future], *future.result())
+            chunk = futures.pop(future)     # the future holds its parses: let them go once handed on
+            yield (chunk, *future.result())
