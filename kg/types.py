@@ -75,6 +75,7 @@ class Entity:
     cls: str
     aliases: tuple[str, ...] = ()
     wikidata: str | None = None           # e.g. "Q159"
+    same_as: tuple[str, ...] = ()         # IRIs a store gave this thing before (owl:sameAs)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kg.extract.gazetteer import Gazetteer
 
 from kg.names import fold
+from kg.rdf.namespaces import entity_iri
 from kg.rdf.ontology import load_ontology
 from kg.types import Entity, Mention
 
@@ -109,13 +110,34 @@ class EntityResolver:
             key = fold(name)
             if not key:
                 continue
-            g = self.groups.setdefault(key, {"names": Counter(), "classes": Counter(), "qid": None,
-                                             "gaz": False, "aliases": set()})
+            g = self._group(key)
+            g["mentioned"] = True
             g["names"][name] += 1
             g["classes"][cls] += 3 if from_gaz else 1
             g["gaz"] |= from_gaz
             g["qid"] = g["qid"] or qid
             g["aliases"].add(_clean(m.text))
+
+    def _group(self, key: str) -> dict:
+        return self.groups.setdefault(key, {"names": Counter(), "classes": Counter(), "qid": None, "gaz": False,
+                                            "aliases": set(), "mentioned": False, "stored": set()})
+
+    def seed(self, stored: Iterable[tuple[str, Entity]]) -> None:
+        """Entities a store already holds, as (IRI, entity): a name this build mentions joins the
+        node a store has for it, and the merges may join a new name to a stored one ("Putin" now,
+        "Vladimir Putin" stored), so builds into one store keep one node per thing. A stored node
+        that ends up under a new IRI is kept as its ``owl:sameAs``; one no document of this build
+        mentions stays out of its output. Each counts as one mention of its name and class."""
+        for iri, e in sorted(stored, key=lambda pair: pair[0]):
+            key = fold(e.name)
+            if not key:
+                continue
+            g = self._group(key)
+            g["names"][e.name] += 1
+            g["classes"][e.cls] += 1
+            g["qid"] = g["qid"] or e.wikidata
+            g["aliases"].update(e.aliases)
+            g["stored"].add(iri)
 
     def same(self, name: Mention, abbreviation: Mention) -> None:
         """A pair :func:`abbreviations` found in a document already added."""
@@ -140,6 +162,8 @@ class EntityResolver:
         _merge_np_variants(groups, redirect)
         table = EntityTable(gaz=gaz)
         for key, g in groups.items():
+            if not g["mentioned"]:
+                continue                # a stored entity this build does not mention
             cls = max(g["classes"].items(), key=lambda kv: (kv[1], -self.order.get(kv[0], len(self.order))))[0]
             name = max(g["names"].items(), key=lambda kv: (g["gaz"] or len(kv[0].split()), kv[1], kv[0]))[0] \
                 if not g["gaz"] else next(iter(g["names"]))
@@ -148,10 +172,12 @@ class EntityResolver:
                 name = entry.name if entry else name
             aliases = tuple(sorted(a for a in g["aliases"] if a != name))
             ekey = f"{cls}:{key}"
-            table.entities[ekey] = Entity(ekey, name, cls, aliases, g["qid"])
+            iri = str(entity_iri(cls, name))
+            table.entities[ekey] = Entity(ekey, name, cls, aliases, g["qid"], tuple(sorted(g["stored"] - {iri})))
             table.of_name[key] = ekey
         for key in redirect:
-            table.of_name[key] = table.of_name[_find(redirect, key)]
+            if _find(redirect, key) in table.of_name:
+                table.of_name[key] = table.of_name[_find(redirect, key)]
         return table
 
 
@@ -166,6 +192,8 @@ def _merge_into(groups: dict, redirect: dict, src: str, dst: str) -> None:
     g, d = groups.pop(src), groups[dst]
     d["aliases"] |= g["aliases"] | set(g["names"])
     d["classes"].update(g["classes"])
+    d["stored"] |= g["stored"]
+    d["mentioned"] |= g["mentioned"]
     redirect[src] = dst
 
 

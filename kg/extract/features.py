@@ -184,19 +184,40 @@ def property_features(features: Iterable[str], prop: str) -> list[str]:
     ("cue=SELF,path"), a rule that proposed it ("rule=SELF:verb-cue/v1"), or a rule that proposed
     another property ("ruleprop=OTHER").
     """
-    out = []
-    for f in features:
-        out.append(f"{prop}|{f}")
-        if f.startswith("cue="):
-            p, _, rest = f[4:].partition(",")
-            if p == prop:
-                out.append(f"cue=SELF,{rest}" if rest else "cue=SELF")
-        elif f.startswith("rule="):
-            rid, _, p = f[5:].rpartition(":")
-            if p == prop:
-                out.append(f"rule=SELF:{rid}")
-        elif f.startswith("ruleprop="):
-            out.append("ruleprop=SELF" if f[9:] == prop else "ruleprop=OTHER")
-        elif f.startswith(_SHARED):
-            out.append(f)
+    return properties_features(features, (prop,))[prop]
+
+
+def _kind(f: str) -> tuple[str, str, str]:
+    """(family, the property it names, the rest) of one feature, for :func:`properties_features`."""
+    if f.startswith("cue="):
+        p, _, rest = f[4:].partition(",")
+        return "cue", p, rest
+    if f.startswith("rule="):
+        rid, _, p = f[5:].rpartition(":")
+        return "rule", p, rid
+    if f.startswith("ruleprop="):
+        return "ruleprop", f[9:], ""
+    return ("shared", "", "") if f.startswith(_SHARED) else ("", "", "")
+
+
+def properties_features(features: Iterable[str], props: Iterable[str]) -> dict[str, list[str]]:
+    """:func:`property_features` for several properties, each feature read once (a candidate is
+    scored for every property its classes fit)."""
+    kinds = [(f, *_kind(f)) for f in features]
+    out: dict[str, list[str]] = {}
+    for prop in props:
+        feats = []
+        for f, family, p, rest in kinds:
+            feats.append(f"{prop}|{f}")
+            if family == "cue":
+                if p == prop:
+                    feats.append(f"cue=SELF,{rest}" if rest else "cue=SELF")
+            elif family == "rule":
+                if p == prop:
+                    feats.append(f"rule=SELF:{rest}")
+            elif family == "ruleprop":
+                feats.append("ruleprop=SELF" if p == prop else "ruleprop=OTHER")
+            elif family == "shared":
+                feats.append(f)
+        out[prop] = feats
     return out

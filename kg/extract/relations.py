@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from kg.extract.candidates import PairCandidate, RuleHit, document_candidates, per_sentence
-from kg.extract.features import property_features
+from kg.extract.features import properties_features
 from kg.extract.linear import LinearModel
 from kg.rdf.ontology import Ontology
 from kg.extract.patterns import Candidate, SentenceContext, run_rules, select_rules
@@ -81,7 +81,7 @@ def _fitting(onto: Ontology, classes: Mapping[str, str], c: PairCandidate) -> li
 def relation_scores(model: LinearModel, features: Sequence[str], props: Sequence[str]) -> dict[str, float]:
     """Probability that the pair stands in each of ``props`` (one pooled model, see
     :func:`kg.extract.features.property_features`)."""
-    return {p: model.scores(property_features(features, p))[model.labels[0]] for p in props}
+    return {p: model.scores(feats)[model.labels[0]] for p, feats in properties_features(features, props).items()}
 
 
 def rule_confidence(model: LinearModel, hit: RuleHit) -> float:

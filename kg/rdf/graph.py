@@ -59,6 +59,8 @@ def add_entities(ds: Dataset, entities: Iterable[Entity]) -> dict[str, URIRef]:
                 g.add((iri, SKOS.altLabel, Literal(_clean(alias), lang="id")))
         if e.wikidata:
             g.add((iri, OWL.sameAs, WD[e.wikidata]))
+        for other in e.same_as:        # a node a store already had for this thing, under another name
+            g.add((iri, OWL.sameAs, URIRef(other)))
     return iris
 
 

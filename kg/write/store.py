@@ -26,12 +26,13 @@ from typing import TypeVar
 from urllib.parse import unquote
 
 import pyoxigraph as ox
-from rdflib.namespace import DCTERMS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.read.doc_ids import collision, same_document
 from kg.errors import OutputError, one_line
-from kg.rdf.graph import to_oxigraph   # re-exported: kg.write.store.to_oxigraph is public
-from kg.rdf.namespaces import DOCUMENT_GRAPHS, KG, is_document_graph
+from kg.rdf.graph import ENTITIES_GRAPH, to_oxigraph   # to_oxigraph re-exported: kg.write.store.to_oxigraph is public
+from kg.rdf.namespaces import DOCUMENT_GRAPHS, KG, WD, is_document_graph
+from kg.types import Entity
 from kg.write.store_lock import (check_store, check_target, check_unlocked, is_store, reader_lock,  # re-exported
                          writing_ended, writing_started)
 
@@ -121,6 +122,31 @@ class StoreWriter:
         except (OSError, RuntimeError, SyntaxError, ValueError) as exc:   # ValueError: a term Oxigraph cannot hold
             raise OutputError(f"{self.path}: writing the store failed: {one_line(exc)}") from None
 
+    def stored_entities(self) -> list[tuple[str, Entity]]:
+        """(IRI, entity) of every typed, labelled node in the store's entity graph, so a build can
+        merge its names with them (:meth:`kg.extract.entities.EntityResolver.seed`)."""
+        found: dict[str, dict] = {}
+        for q in self.guard(lambda: list(self.store.quads_for_pattern(None, None, None, _ENTITIES))):
+            if not isinstance(q.subject, ox.NamedNode):
+                continue
+            e = found.setdefault(q.subject.value, {"cls": set(), "labels": set(), "aliases": set(), "qid": set()})
+            value = q.object.value
+            if q.predicate == _TYPE and isinstance(q.object, ox.NamedNode) and value.startswith(str(KG)):
+                e["cls"].add(value[len(str(KG)):])
+            elif q.predicate == _LABEL and isinstance(q.object, ox.Literal):
+                e["labels"].add(value)
+            elif q.predicate == _ALT and isinstance(q.object, ox.Literal):
+                e["aliases"].add(value)
+            elif q.predicate == _SAME and isinstance(q.object, ox.NamedNode) and value.startswith(str(WD)):
+                e["qid"].add(value[len(str(WD)):])
+        out = []
+        for iri, e in sorted(found.items()):
+            if e["cls"] and e["labels"]:
+                name = max(e["labels"], key=lambda n: (len(n.split()), n))
+                out.append((iri, Entity("", name, min(e["cls"]), tuple(sorted(e["aliases"] | e["labels"] - {name})),
+                                        min(e["qid"], default=None))))
+        return out
+
     def entities(self, quads: Iterable[ox.Quad]) -> None:
         """Merge entity descriptions: quads are a set, so nothing is duplicated."""
         self.guard(self.store.extend, list(quads))
@@ -164,6 +190,9 @@ def pause_for_test(stage: str) -> None:
 
 
 _SOURCE = ox.NamedNode(str(DCTERMS.source))
+_ENTITIES = ox.NamedNode(str(ENTITIES_GRAPH))
+_TYPE, _LABEL = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label))
+_ALT, _SAME = ox.NamedNode(str(SKOS.altLabel)), ox.NamedNode(str(OWL.sameAs))
 _HASH = ox.NamedNode(str(KG.contentHash))
 
 
