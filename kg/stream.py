@@ -43,8 +43,9 @@ from kg.rdf.ontology import load_ontology
 from kg.read.inputs import Failure
 from kg.write.sinks import Sink, StoreSink, sinks_for
 from kg.write.store import StoreSummary, pause_for_test
+from kg.write.writers import writer_for
 
-__all__ = ["StreamSummary", "build_to"]
+__all__ = ["StreamSummary", "build_to", "parse_to"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ def build_to(source: Any, options: BuildOptions | None = None, progress: Any = N
     options = replace(options or BuildOptions(), **{k: v for k, v in given.items() if v is not None})
     onto = load_ontology(options.ontologies)      # a bad ontology or gazetteer fails before any reading
     gaz = Gazetteer.load(options.gazetteers, classes=onto.classes)
+    for path in outputs:
+        writer_for(path)                           # so does an output in no known format
     clock = _Clock()
     sinks: list[Sink] = []
     with Spool() as parses, Spool() as names:
@@ -123,6 +126,24 @@ def build_to(source: Any, options: BuildOptions | None = None, progress: Any = N
                 sink.close()
     summary = next((r for r in results if isinstance(r, StoreSummary)), None)
     return StreamSummary(len(order), sentences, len(entities), facts, tuple(failures), summary, clock.spent)
+
+
+def parse_to(source: Any, path: str | os.PathLike[str], options: BuildOptions | None = None,
+             progress: Any = None) -> StreamSummary:
+    """Parse ``source`` into a CoNLL-U file (``jalin parse``), holding no parse: documents go to disk
+    as they are parsed and are written in input order, atomically, at the end."""
+    from kg.read.conllu import write_conllu
+    options = options or BuildOptions()
+    clock = _Clock()
+    with Spool() as parses:
+        order, failures, sentences, load = _parse(source, options, as_progress(progress), parses)
+        clock.lap("parse")
+        clock.spent["parse"] -= load
+        clock.spent["load"] = load
+        write_conllu((parses.get(doc_id) for doc_id in order), path)
+        clock.lap("write")
+    return StreamSummary(len(order), sentences, 0, 0, tuple(failures), None,
+                         {k: v for k, v in clock.spent.items() if k in ("load", "parse", "write")})
 
 
 def _names(order: Sequence[str], parses: Spool, names: Spool, onto: Any, gaz: Gazetteer) -> EntityResolver:

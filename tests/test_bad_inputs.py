@@ -308,8 +308,12 @@ CASES = [
                  id="build-output-directory-missing-exit1"),
     pytest.param(Case(lambda d: ["build", _p(d, "empty.txt"), "-o", _p(d, "out.ttl")], 1,
                       ("out.ttl", "File too large", "free some space"), files={"empty.txt": b"", "out.ttl": "OLD\n"},
-                      outputs=("out.ttl",), existing=("out.ttl",), fsize=64),
+                      outputs=("out.ttl",), existing=("out.ttl",), fsize=256),     # the build's temp data fits
                  id="build-disk-full-exit1-old-output-unchanged"),
+    pytest.param(Case(lambda d: ["build", _p(d, "empty.txt"), "-o", _p(d, "out.ttl")], 1,
+                      ("temporary build data", "File too large", "TMPDIR"), files={"empty.txt": b"", "out.ttl": "OLD\n"},
+                      outputs=("out.ttl",), existing=("out.ttl",), fsize=64),      # nor does the temp data
+                 id="build-temp-disk-full-exit1-old-output-unchanged"),
     # ---- parse
     pytest.param(Case(lambda d: ["parse", _p(d, "a.txt"), "-o", _p(d, "out.txt")], 1, ("out.txt", ".conllu"),
                       files={"a.txt": SEED}, outputs=("out.txt",)), id="parse-output-not-conllu-exit1"),

@@ -139,3 +139,9 @@ def test_stored_entities_no_document_mentions_stay_out_of_the_files(fixtures, tm
     alone = kg.build([tmp_path / "b"], _options())
     alone.serialize(tmp_path / "alone.ttl")
     assert (tmp_path / "b.ttl").read_bytes() == (tmp_path / "alone.ttl").read_bytes()
+
+
+def test_an_output_in_no_known_format_fails_before_anything_is_parsed(corpus, tmp_path) -> None:
+    with pytest.raises(kg.OutputError, match="unknown output extension"):
+        kg.build_to([corpus / "missing.txt"], _options(), outputs=[tmp_path / "g.docx"])
+    assert not (tmp_path / "g.docx").exists()

@@ -161,17 +161,14 @@ def parse(inputs: List[str] = typer.Argument(..., metavar="INPUT", help=".txt fi
           ) -> None:
     """Run Stanza once and save the parse as CoNLL-U (build accepts it later)."""
     state["quiet"] = state["quiet"] or quiet
-    from kg.api import parse_inputs
-    from kg.read.conllu import write_conllu
     from kg.options import BuildOptions, ParseOptions
+    from kg.stream import parse_to
 
     if output.suffix.lower() != ".conllu":
         fail(f"{output}: parse writes CoNLL-U; give an output ending in .conllu")
     options = BuildOptions(max_doc_chars=max_doc_chars, parse=ParseOptions(max_sentence_chars, device=device))
     with _Bar(warn_empty=False) as bar:
-        corpus = parse_inputs([Path(i) for i in inputs], options, bar)
-    docs, failures = corpus.documents, corpus.failures
-    write_conllu(docs, output)
-    say(f"{len(docs)} document(s), {sum(len(d.sentences) for d in docs)} sentences → {output}")
-    if failures:
-        report_failures(failures, "failed", 2 if docs else 1)
+        summary = parse_to([Path(i) for i in inputs], output, options, bar)
+    say(f"{summary.documents} document(s), {summary.sentences} sentences → {output}")
+    if summary.failures:
+        report_failures(summary.failures, "failed", 2 if summary.documents else 1)

@@ -8,18 +8,50 @@ holding pickles written by this process only; in memory it keeps a key → (offs
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import tempfile
-from typing import Any
+from typing import IO, Any
 
-__all__ = ["Spool"]
+from kg.errors import OutputError
+
+__all__ = ["Spool", "close_temp", "temp_file", "temp_write"]
+
+
+def _failed(exc: OSError) -> OutputError:
+    return OutputError(f"{tempfile.gettempdir()}: writing temporary build data failed ({exc.strerror or exc}); "
+                       "free some space there or set TMPDIR to a disk with room")
+
+
+def temp_file() -> IO[bytes]:
+    """An anonymous temporary file (``$TMPDIR``): gone when closed or when the process dies."""
+    try:
+        return tempfile.TemporaryFile()
+    except OSError as exc:
+        raise _failed(exc) from None
+
+
+def close_temp(fh: IO[bytes]) -> None:
+    """Close a temporary file; after a failed write its buffer still holds what the disk refused,
+    and the error was already raised once (the file closes anyway)."""
+    with contextlib.suppress(OSError):
+        fh.close()
+
+
+def temp_write(fh: IO[bytes], data: bytes) -> None:
+    """Write to a temporary file; a full disk is one clear line (OutputError), not a traceback."""
+    try:
+        fh.write(data)
+        fh.flush()          # a full disk shows here, not at a later seek
+    except OSError as exc:
+        raise _failed(exc) from None
 
 
 class Spool:
-    """Append-only pickles on disk by key. ``dir`` (default: the system's temp dir, ``$TMPDIR``)."""
+    """Append-only pickles on disk by key, in a :func:`temp_file`."""
 
-    def __init__(self, dir: str | None = None) -> None:
-        self._file = tempfile.TemporaryFile(dir=dir)
+    def __init__(self) -> None:
+        self._file = temp_file()
         self._at: dict[str, tuple[int, int]] = {}
         self._end = 0
 
@@ -33,7 +65,7 @@ class Spool:
         """Store ``obj`` under ``key`` (a later put of the same key wins)."""
         data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         self._file.seek(self._end)
-        self._file.write(data)
+        temp_write(self._file, data)
         self._at[key] = (self._end, len(data))
         self._end += len(data)
 
@@ -44,7 +76,7 @@ class Spool:
         return pickle.loads(self._file.read(size))
 
     def close(self) -> None:
-        self._file.close()
+        close_temp(self._file)
 
     def __enter__(self) -> Spool:
         return self

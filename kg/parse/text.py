@@ -18,7 +18,7 @@ from kg.parse.segment import split_forced
 from kg.read.inputs import Failure, RawText
 from kg.types import Document, Sentence, Word
 
-__all__ = ["BATCH_CHARS", "MAX_PARAGRAPH", "MAX_RUN", "PIECE_CHARS", "Cut", "paragraphs", "parse_chunk", "parse_texts"]
+__all__ = ["BATCH_CHARS", "MAX_PARAGRAPH", "MAX_RUN", "PIECE_CHARS", "Cut", "paragraphs", "parse_chunk", "parse_texts", "pieces"]
 
 
 def _sentences(sdoc: Any, base: int, full_text: str, first_index: int) -> list[Sentence]:
@@ -112,9 +112,10 @@ BATCH_CHARS = 100_000   # short documents go together in calls up to this size
 # 2 * PIECE_CHARS pays for the finer progress.
 
 
-def _pieces(paras: list[tuple[int, int, str]], long_docs: set[int]) -> Iterator[list[tuple[int, int, str]]]:
+def pieces(paras: list[tuple[int, int, str]], long_docs: set[int]) -> Iterator[list[tuple[int, int, str]]]:
     """Consecutive paragraphs in groups of at most :data:`BATCH_CHARS` characters, or
-    :data:`PIECE_CHARS` in a group that holds part of a long document (one longer paragraph alone)."""
+    :data:`PIECE_CHARS` in a group that holds part of a long document (one longer paragraph alone):
+    the Stanza calls of :func:`parse_texts` (public so a benchmark can make the same calls)."""
     group: list[tuple[int, int, str]] = []
     size, cap = 0, BATCH_CHARS
     for para in paras:
@@ -151,7 +152,7 @@ def parse_texts(nlp: Any, texts: Sequence[str], ids: Sequence[str],
             cuts.append(Cut(ids[n], len(offsets), max_run))
     sentences: dict[int, list[Sentence]] = {n: [] for n in range(len(texts))}
     long_docs = {n for n, t in enumerate(texts) if len(t) > 2 * PIECE_CHARS}
-    for piece in _pieces(paras, long_docs):
+    for piece in pieces(paras, long_docs):
         parsed = nlp.bulk_process([stanza.Document([], text=p) for _, _, p in piece])
         found = 0
         for (n, base, _), sdoc in zip(piece, parsed):

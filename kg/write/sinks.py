@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import heapq
 import os
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -29,6 +28,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg.parse.spool import close_temp, temp_file, temp_write
 from kg.read.files import atomic_write
 from kg.rdf.graph import new_dataset, to_oxigraph
 from kg.rdf.union import quads
@@ -60,7 +60,7 @@ class TrigSink(Sink):
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.spool: IO[bytes] = tempfile.TemporaryFile()
+        self.spool: IO[bytes] = temp_file()
         self.blocks: list[tuple[str, int, int]] = []     # (graph sort key, offset, length)
         self.prefixes: set[str] = set()
 
@@ -69,7 +69,7 @@ class TrigSink(Sink):
             data = block.encode("utf-8", "surrogatepass")
             self.spool.seek(0, os.SEEK_END)
             self.blocks.append((key, self.spool.tell(), len(data)))
-            self.spool.write(data)
+            temp_write(self.spool, data)
             self.prefixes |= prefixes
 
     def _ordered(self) -> Iterator[str]:
@@ -84,7 +84,7 @@ class TrigSink(Sink):
         return self.path
 
     def close(self) -> None:
-        self.spool.close()
+        close_temp(self.spool)
 
 
 class LineSink(Sink):
@@ -101,9 +101,9 @@ class LineSink(Sink):
             self._spill()
 
     def _spill(self) -> None:
-        run = tempfile.TemporaryFile()
+        run = temp_file()
         # Code point order, as sorted() on the text: UTF-8 bytes sort the same way.
-        run.writelines(sorted({line.encode("utf-8", "surrogatepass") for line in self.lines}))
+        temp_write(run, b"".join(sorted({line.encode("utf-8", "surrogatepass") for line in self.lines})))
         run.seek(0)
         self.runs.append(run)
         self.lines = []
@@ -124,7 +124,7 @@ class LineSink(Sink):
 
     def close(self) -> None:
         for run in self.runs:
-            run.close()
+            close_temp(run)
 
 
 class WholeSink(Sink):
