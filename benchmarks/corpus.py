@@ -127,6 +127,11 @@ def table(head: list[str], rows: list[list[str]]) -> list[str]:
     return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
 
 
+def section(caption: str, head: list[str], rows: list[list[str]]) -> list[str]:
+    """A caption, then its table."""
+    return ["", caption, "", *table(head, rows)]
+
+
 def split(r: dict) -> tuple[float, str, float, float]:
     """(model load s, its source, parse s without load, the rest = wall − load − parse) of a cold build; without
     a "load" in timings (then "parse" holds the load) the raw run's load_pipeline time stands in for it."""
@@ -167,29 +172,29 @@ def report(res: list[dict], gpu: float | None) -> list[str]:
         warm.append([lb, fmt(w and w["wall"]), fmt(w and wall / w["wall"], ".1f", "×"),
                      fmt(w and w["timings"].get("parse"), ".2f"), fmt(h and h["wall"]),
                      fmt(h and w and h["wall"] / w["wall"], ".2f", "×")])
-    out += ["", "Cold build (`kg.stream.build_to`, fresh empty parse cache; wall timed inside the driver around "
-            "build_to, so the rates include model load; model load = timings.load, or where timings has none, the "
-            "raw run's load_pipeline seconds; parse-only = sentences / (timings.parse − that load)):", ""]
-    out += table(["fraction", "wall s", "model load s", "documents/s", "sentences/s", "parse-only sentences/s",
-                  "store MB", "TriG MB", "subprocess wall s"], rows)
-    out += ["", "Share of the cold build's wall time per stage, as `StreamSummary.timings` names them (other = "
-            "wall − their sum; a stage includes the models it loads: without a \"load\", parse has Stanza's):", ""]
-    out += table(["fraction", *stages, "other"], shares)
+    out += section("Cold build (`kg.stream.build_to`, fresh empty parse cache; wall timed inside the driver around "
+                   "build_to, so the rates include model load; model load = timings.load, or where timings has none, "
+                   "the raw run's load_pipeline seconds; parse-only = sentences / (timings.parse − that load)):",
+                   ["fraction", "wall s", "model load s", "documents/s", "sentences/s", "parse-only sentences/s",
+                    "store MB", "TriG MB", "subprocess wall s"], rows)
+    out += section("Share of the cold build's wall time per stage, as `StreamSummary.timings` names them (other = "
+                   "wall − their sum; a stage includes the models it loads: without a \"load\", parse has Stanza's):",
+                   ["fraction", *stages, "other"], shares)
     if raws:
-        out += ["", "Raw Stanza vs Jalin: raw = Stanza sentences / seconds of the parse loop alone (models loaded, "
-                "paragraphs made beforehand); build = build sentences / (wall − model load), i.e. the whole build "
-                "(read, parse, extract, write) without model load:", ""]
-        out += table(["fraction", "raw s", "raw sentences", "raw sentences/s", "build s (no load)", "build sentences",
-                      "build sentences/s", "build ÷ raw", "Stanza calls"], raws)
-    out += ["", "Warm rebuild (same build, full cache, new outputs, fresh store) and the in-memory path "
-            "(`kg.build` + `serialize`, warm cache):", ""]
-    out += table(["fraction", "warm wall s", "speed-up over cold", "warm timings.parse s", "hold wall s",
-                  "hold ÷ warm"], warm)
+        out += section("Raw Stanza vs Jalin: raw = Stanza sentences / seconds of the parse loop alone (models loaded, "
+                       "paragraphs made beforehand); build = build sentences / (wall − model load), i.e. the whole "
+                       "build (read, parse, extract, write) without model load:",
+                       ["fraction", "raw s", "raw sentences", "raw sentences/s", "build s (no load)",
+                        "build sentences", "build sentences/s", "build ÷ raw", "Stanza calls"], raws)
+    out += section("Warm rebuild (same build, full cache, new outputs, fresh store) and the in-memory path "
+                   "(`kg.build` + `serialize`, warm cache):",
+                   ["fraction", "warm wall s", "speed-up over cold", "warm timings.parse s", "hold wall s",
+                    "hold ÷ warm"], warm)
     peak = [[m] + [fmt(r[m] and r[m]["peak_mb"], ",.0f") for r in res]
             + [fmt(res[-1][m]["peak_mb"] / res[0][m]["peak_mb"] if len(res) > 1 and res[0][m] and res[-1][m] else None,
                    ".2f")] for m in ("raw", "build", "warm", "hold")]
-    out += ["", "Peak RSS (MB, `wait4` ru_maxrss of each subprocess: its largest single process):", ""]
-    out += table(["measurement", *lab, f"{lab[-1]} ÷ {lab[0]}"], peak)
+    out += section("Peak RSS (MB, `wait4` ru_maxrss of each subprocess: its largest single process):",
+                   ["measurement", *lab, f"{lab[-1]} ÷ {lab[0]}"], peak)
     return out + ["", *extrapolate(res[-1], gpu)]
 
 
