@@ -29,10 +29,9 @@ from typing import Any
 
 from kg.api import as_progress, parse_cache, read_source
 from kg.extract.entities import EntityResolver
-from kg.extract.extraction import find, link
+from kg.extract.extraction import find, relate
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.linear import bundled_model
-from kg.extract.relations import extract_relations
 from kg.options import BuildOptions
 from kg.parse.engines import stream_documents
 from kg.parse.options import resolve_device
@@ -70,9 +69,12 @@ class _Clock:
         self.spent: dict[str, float] = {"parse": 0.0, "names": 0.0, "relations": 0.0, "write": 0.0}
         self.last = time.perf_counter()
 
-    def lap(self, stage: str) -> None:
+    def lap(self, stage: str, load: float | None = None) -> None:
+        """The time since the last lap goes to ``stage``; ``load`` seconds of it were model loading."""
         now = time.perf_counter()
-        self.spent[stage] += now - self.last
+        self.spent[stage] += now - self.last - (load or 0.0)
+        if load is not None:
+            self.spent["load"] = load
         self.last = now
 
 
@@ -98,9 +100,7 @@ def build_to(source: Any, options: BuildOptions | None = None, progress: Any = N
     with Spool() as parses, Spool() as names:
         try:
             order, failures, sentences, load = _parse(source, options, as_progress(progress), parses)
-            clock.lap("parse")
-            clock.spent["parse"] -= load
-            clock.spent["load"] = load
+            clock.lap("parse", load)
             resolver = _names(order, parses, names, onto, gaz)
             if store is not None:       # the store's own entities take part in the merge
                 sink = StoreSink(Path(store))
@@ -137,9 +137,7 @@ def parse_to(source: Any, path: str | os.PathLike[str], options: BuildOptions | 
     clock = _Clock()
     with Spool() as parses:
         order, failures, sentences, load = _parse(source, options, as_progress(progress), parses)
-        clock.lap("parse")
-        clock.spent["parse"] -= load
-        clock.spent["load"] = load
+        clock.lap("parse", load)
         write_conllu((parses.get(doc_id) for doc_id in order), path)
         clock.lap("write")
     return StreamSummary(len(order), sentences, 0, 0, tuple(failures), None,
@@ -153,9 +151,7 @@ def _names(order: Sequence[str], parses: Spool, names: Spool, onto: Any, gaz: Ga
     for doc_id in order:
         doc = parses.get(doc_id)
         found = find(doc, onto, gaz, entity_model)
-        resolver.add(doc.id, found.mentions)
-        for name, abbreviation in found.same:
-            resolver.same(name, abbreviation)
+        resolver.add(doc.id, found.mentions, found.same)
         names.put(doc_id, found)
     return resolver
 
@@ -213,9 +209,7 @@ def _documents(order: Sequence[str], parses: Spool, names: Spool, table: Any, on
     facts: set[int] = set()     # hashes, not triples: a count must not cost a copy of every fact
     for doc_id in order:
         doc = parses.get(doc_id)
-        linked = link(doc, names.get(doc_id), table, classes, onto)
-        relations = extract_relations(doc, linked.index, classes, onto, model=relation_model,
-                                      min_confidence=options.min_confidence, names=linked.names)
+        relations, _ = relate(doc, names.get(doc_id), table, classes, onto, relation_model, options.min_confidence)
         facts.update(hash((r.subject, r.predicate, r.object)) for r in relations)
         clock.lap("relations")
         ds = new_dataset()

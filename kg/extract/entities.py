@@ -103,8 +103,11 @@ class EntityResolver:
     def _key(self, m: Mention) -> str:
         return fold(_canonical(m, self.gaz)[0])
 
-    def add(self, doc_id: str, mentions: Sequence[Mention]) -> None:
-        """One document's mentions (``doc_id`` kept for symmetry with :func:`resolve_entities`)."""
+    def add(self, doc_id: str, mentions: Sequence[Mention], same: Sequence[tuple[Mention, Mention]] = ()) -> None:
+        """One document's mentions and the (name, abbreviation) pairs :func:`abbreviations` found in
+        it (``doc_id`` kept for symmetry with :func:`resolve_entities`)."""
+        for name, abbreviation in same:
+            self.same(name, abbreviation)
         for m in mentions:
             name, cls, qid, from_gaz = _canonical(m, self.gaz)
             key = fold(name)

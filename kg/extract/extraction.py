@@ -20,7 +20,7 @@ from kg.extract.relations import extract_relations
 from kg.extract.thresholds import DEFAULT_MIN_CONFIDENCE
 from kg.types import Document, Entity, Mention, Relation
 
-__all__ = ["Extraction", "Found", "Linked", "Resolved", "extract", "find", "link", "resolve"]
+__all__ = ["Extraction", "Found", "Linked", "Resolved", "extract", "find", "link", "relate", "resolve"]
 
 
 @dataclass(frozen=True)
@@ -85,16 +85,30 @@ def link(doc: Document, found: Found, table: EntityTable, classes: dict[str, str
     return Linked(index, named, used)
 
 
-def resolve(docs: Sequence[Document], onto: Ontology, gaz: Gazetteer, entity_model: Any = _BUNDLED) -> Resolved:
-    """Mentions, entities merged across documents, coreference. Pure."""
+def relate(doc: Document, found: Found, table: EntityTable, classes: dict[str, str], onto: Ontology,
+           relation_model: Any, min_confidence: float) -> tuple[list[Relation], frozenset[str]]:
+    """The second pass over one document, whole: :func:`link`, then its relations; and the entity
+    keys its mentions denote. Pure."""
+    linked = link(doc, found, table, classes, onto)
+    relations = extract_relations(doc, linked.index, classes, onto, model=relation_model,
+                                  min_confidence=min_confidence, names=linked.names)
+    return relations, linked.used
+
+
+def _found(docs: Sequence[Document], onto: Ontology, gaz: Gazetteer,
+           entity_model: Any) -> tuple[list[Found], EntityTable, dict[str, str]]:
+    """The first pass over every document, the merged entity table and each entity's class."""
     found = [find(d, onto, gaz, entity_model) for d in docs]
     resolver = EntityResolver(gaz, onto.classes)
     for doc, f in zip(docs, found):
-        resolver.add(doc.id, f.mentions)
-        for name, abbreviation in f.same:
-            resolver.same(name, abbreviation)
+        resolver.add(doc.id, f.mentions, f.same)
     table = resolver.finish()
-    classes = {k: e.cls for k, e in table.entities.items()}
+    return found, table, {k: e.cls for k, e in table.entities.items()}
+
+
+def resolve(docs: Sequence[Document], onto: Ontology, gaz: Gazetteer, entity_model: Any = _BUNDLED) -> Resolved:
+    """Mentions, entities merged across documents, coreference. Pure."""
+    found, table, classes = _found(docs, onto, gaz, entity_model)
     linked = [link(doc, f, table, classes, onto) for doc, f in zip(docs, found)]
     used = frozenset(k for x in linked for k in x.used)
     return Resolved(tuple(docs), table, tuple(x.index for x in linked), tuple(x.names for x in linked), used)
@@ -123,11 +137,12 @@ def extract(docs: Sequence[Document], onto: Ontology | None = None, gaz: Gazette
     gaz = gaz or Gazetteer.load()
     if relation_model is _BUNDLED:
         relation_model = bundled_model("relations")
-    r = resolve(docs, onto, gaz, entity_model)
-    classes = {k: e.cls for k, e in r.table.entities.items()}
+    found, table, classes = _found(docs, onto, gaz, entity_model)
     relations: list[Relation] = []
-    for doc, index, names in zip(r.documents, r.indexes, r.names):
-        relations += extract_relations(doc, index, classes, onto, model=relation_model, min_confidence=min_confidence,
-                                       names=names)
-    entities = tuple(sorted((e for k, e in r.table.entities.items() if k in r.used), key=lambda e: e.key))
+    used: set[str] = set()
+    for doc, f in zip(docs, found):
+        rels, keys = relate(doc, f, table, classes, onto, relation_model, min_confidence)
+        relations += rels
+        used |= keys
+    entities = tuple(sorted((e for k, e in table.entities.items() if k in used), key=lambda e: e.key))
     return Extraction(tuple(docs), entities, tuple(relations))

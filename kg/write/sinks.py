@@ -25,15 +25,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.parse.spool import close_temp, temp_file, temp_write
 from kg.read.files import atomic_write
-from kg.rdf.graph import new_dataset, to_oxigraph
+from kg.rdf.graph import new_dataset
 from kg.rdf.union import quads
 from kg.write.rdf_formats import assemble_trig, escape_controls, line_statements, trig_blocks
-from kg.rdf.namespaces import is_document_graph
 from kg.write.store import StoreSummary, StoreWriter
 from kg.write.writers import BUILTIN_WRITERS, writer_for
 
@@ -155,22 +153,13 @@ class StoreSink(Sink):
         self.writer = StoreWriter(path)
 
     def add(self, ds: Graph) -> None:
-        graphs: dict[Any, list] = {}
-        for quad in self.writer.guard(to_oxigraph, ds):
-            graphs.setdefault(quad.graph_name, []).append(quad)
-        self.writer.entities(q for g, qs in graphs.items() if not _document(g) for q in qs)
-        for g in sorted((g for g in graphs if _document(g)), key=lambda g: g.value):
-            self.writer.document(g, graphs[g])
+        self.writer.write(ds)
 
     def finish(self) -> StoreSummary:
         return self.writer.finish()
 
     def close(self) -> None:
         self.writer.close()
-
-
-def _document(g: object) -> bool:
-    return isinstance(g, ox.NamedNode) and is_document_graph(g.value)
 
 
 def sinks_for(outputs: Iterable[Path]) -> list[Sink]:

@@ -90,11 +90,7 @@ def write_store(ds, path: str | os.PathLike[str], documents: Iterable[str] = ())
     """
     writer = StoreWriter(path)
     try:
-        graphs = _by_graph(writer.guard(to_oxigraph, ds))
-        writer.entities(q for g, qs in graphs.items() if not _is_document_graph(g) for q in qs)
-        names = {g for g in graphs if _is_document_graph(g)} | {ox.NamedNode(d) for d in documents}
-        for g in sorted(names, key=lambda n: n.value):
-            writer.document(g, graphs.get(g, []))
+        writer.write(ds, documents)
         return writer.finish()
     finally:
         writer.close()
@@ -110,7 +106,7 @@ class StoreWriter:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = str(path)
-        self.store = open_store(path)
+        self.store: ox.Store | None = open_store(path)
         self.before = len(self.store)
         self.written = self.replaced = 0
         self.collisions: list[tuple[str, str]] = []
@@ -147,6 +143,15 @@ class StoreWriter:
                                         min(e["qid"], default=None))))
         return out
 
+    def write(self, ds, documents: Iterable[str] = ()) -> None:
+        """Merge the entity quads of ``ds`` (an rdflib graph), then replace each of its document graphs
+        and each graph ``documents`` names, in graph-name order."""
+        graphs = _by_graph(self.guard(to_oxigraph, ds))
+        self.entities(q for g, qs in graphs.items() if not _is_document_graph(g) for q in qs)
+        names = {g for g in graphs if _is_document_graph(g)} | {ox.NamedNode(d) for d in documents}
+        for g in sorted(names, key=lambda n: n.value):
+            self.document(g, graphs.get(g, []))
+
     def entities(self, quads: Iterable[ox.Quad]) -> None:
         """Merge entity descriptions: quads are a set, so nothing is duplicated."""
         self.guard(self.store.extend, list(quads))
@@ -167,10 +172,8 @@ class StoreWriter:
                             tuple(self.collisions))
 
     def close(self) -> None:
-        store = getattr(self, "store", None)
-        if store is not None:
-            del self.store                         # closes the database and its lock…
-            del store
+        if self.store is not None:
+            self.store = None                      # the last reference: closes the database and its lock…
             writing_ended(self.path)               # …so probing it is safe again
 
 
