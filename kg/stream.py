@@ -117,6 +117,7 @@ def build_to(source: Any, options: BuildOptions | None = None, progress: Any = N
                 sink.add(ds)
             clock.lap("write")
             facts = _documents(order, parses, names, table, onto, options, iris, sinks, clock)
+            # the store's graphs are all in by now (flushed first); the files are written last
             results = [sink.finish() for sink in sinks if isinstance(sink, StoreSink)]
             results += [sink.finish() for sink in sinks if not isinstance(sink, StoreSink)]
             clock.lap("write")
