@@ -43,14 +43,14 @@ class LinearModel:
         object.__setattr__(self, "_weight", dict(self.weights).get)
 
     def scores(self, features: Iterable[str]) -> dict[str, float]:
-        """Label → probability, each label scored on its own (labels are not exclusive)."""
-        z = list(self.bias)
+        """Label → probability, each label scored on its own (labels are not exclusive).
+
+        The weights are summed exactly (``math.fsum``): a set's order changes from one process to the
+        next (string hashing), and a plain sum in that order could move a score across a rounding or
+        threshold boundary between two runs of the same build."""
         weight = self._weight
-        for f in set(features):
-            w = weight(f)
-            if w is not None:
-                for i, x in enumerate(w):
-                    z[i] += x
+        found = [w for w in map(weight, set(features)) if w is not None]
+        z = [math.fsum([b, *(w[i] for w in found)]) for i, b in enumerate(self.bias)]
         return {lab: 1.0 / (1.0 + math.exp(-max(min(v, 40.0), -40.0))) for lab, v in zip(self.labels, z)}
 
     def to_json(self) -> dict:

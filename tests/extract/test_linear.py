@@ -14,6 +14,14 @@ def test_scores_are_logistic_and_ignore_unknown_features():
     assert m.scores([]) == {"a": 0.5, "b": 1 / (1 + math.exp(1.0))}
 
 
+def test_a_score_is_the_exact_sum_whatever_order_the_features_come_in():
+    """Summed in a set's order (which changes with each process's string hashing), 1e16 + 1 - 1e16
+    is 0 or 1; the score must not depend on it, or two runs of one build could differ."""
+    m = LinearModel("model/test-v1", ("fact",), (0.0,), {"big": (1e16,), "one": (1.0,), "minus": (-1e16,)})
+    for order in (["big", "one", "minus"], ["minus", "big", "one"], ["one", "minus", "big"]):
+        assert m.scores(order)["fact"] == 1 / (1 + math.exp(-1.0))
+
+
 def test_save_load_round_trip_is_byte_identical(tmp_path):
     m = LinearModel("model/test-v1", ("fact",), (0.25,), {"z": (1.5,), "a": (-0.5,)}, {"C": 1.0})
     m.save(tmp_path / "one.json.gz")
