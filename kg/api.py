@@ -10,13 +10,13 @@ a :class:`~kg.options.BuildProgress`.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from kg.read.doc_ids import collision
-from kg.parse.engines import documents
+from kg.parse.engines import in_input_order, stream_documents
 from kg.errors import InputError
 from kg.extract.extraction import Extraction, extract
 from kg.extract.gazetteer import Gazetteer
@@ -156,18 +156,35 @@ def parse_inputs(source: Any, options: BuildOptions | None = None, progress: Any
                          "leave nlp out for more workers or the Ray engine")
     if nlp is not None and options.use_cache:     # the cache's key names the models Jalin loads itself
         raise InputError("a ready pipeline (nlp=...) cannot use the parse cache; leave nlp out or use_cache off")
+    docs: dict[str, Document] = {}
+    order, failures, cuts = parse_each(source, options, report, lambda d: docs.__setitem__(d.id, d), nlp=nlp)
+    return Corpus(tuple(docs[i] for i in order), tuple(failures), tuple(cuts))
+
+
+def parse_each(source: Any, options: BuildOptions, report: BuildProgress, keep: Callable[[Document], None], *,
+               nlp: Any = None) -> tuple[list[str], list[Failure], list[Cut]]:
+    """Read and parse, handing each document to ``keep`` as soon as it is parsed (in the order
+    batches finish): what :func:`parse_inputs` and the streaming build (:mod:`kg.stream`) share.
+    Returns the ids of the documents kept, in input order, the failures, and the cuts (reported to
+    ``report`` too)."""
     texts, parsed, failures = read_source(source, options.max_doc_chars)
     if texts and options.parse.device != "cpu":
         resolve_device(options.parse.device)      # "cuda" without a GPU fails here, before any parse
     report.collected(texts, parsed, failures)
-    cuts: list[Cut] = []
-    docs = documents(texts, parsed, nlp, cache=parse_cache(options), progress=report.advance, failures=failures,
-                     workers=options.workers, engine=options.engine, ray_address=options.ray_address,
-                     options=options.parse, cuts=cuts, on_empty=report.empty)
+    found: list[Cut] = []
+    done: set[str] = set()
+    for doc in stream_documents(texts, nlp, cache=parse_cache(options), progress=report.advance, failures=failures,
+                                workers=options.workers, engine=options.engine, ray_address=options.ray_address,
+                                options=options.parse, cuts=found, on_empty=report.empty):
+        keep(doc)
+        done.add(doc.id)
+    for doc in parsed:
+        keep(doc)
+    cuts = in_input_order(found, texts)
     for cut in cuts:
         report.cut(cut)
     report.parsed()
-    return Corpus(tuple(docs), tuple(failures), tuple(cuts))
+    return [t.id for t in texts if t.id in done] + [d.id for d in parsed], failures, cuts
 
 
 def build(source: Any, options: BuildOptions | None = None, progress: Any = None, *, nlp: Any = None,

@@ -27,19 +27,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from kg.api import as_progress, parse_cache, read_source
+from kg.api import as_progress, parse_each
 from kg.extract.entities import EntityResolver
 from kg.extract.extraction import find, relate
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.linear import bundled_model
 from kg.options import BuildOptions
-from kg.parse.engines import stream_documents
-from kg.parse.options import resolve_device
 from kg.parse.spool import Spool
-from kg.parse.text import Cut
 from kg.rdf.graph import add_document, add_entities, new_dataset
 from kg.rdf.ontology import load_ontology
 from kg.read.inputs import Failure
+from kg.types import Document
 from kg.write.sinks import Sink, StoreSink, sinks_for
 from kg.write.store import StoreSummary, pause_for_test
 from kg.write.writers import writer_for
@@ -161,28 +159,16 @@ def _parse(source: Any, options: BuildOptions, report: Any, parses: Spool
            ) -> tuple[list[str], list[Failure], int, float]:
     """Read and parse into ``parses``; (document ids in input order, failures, sentences, seconds spent
     loading the models in this process)."""
-    texts, parsed, failures = read_source(source, options.max_doc_chars)
-    if texts and options.parse.device != "cpu":
-        resolve_device(options.parse.device)      # "cuda" without a GPU fails here, before any parse
-    report.collected(texts, parsed, failures)
-    cuts: list[Cut] = []
-    sentences = 0
     local = options.workers == 1 and options.engine == "local"
     nlp = _Pipeline(options) if local else None
-    for doc in stream_documents(texts, nlp, cache=parse_cache(options), progress=report.advance,
-                                failures=failures, workers=options.workers, engine=options.engine,
-                                ray_address=options.ray_address, options=options.parse, cuts=cuts,
-                                on_empty=report.empty):
+    sentences = 0
+
+    def keep(doc: Document) -> None:
+        nonlocal sentences
         parses.put(doc.id, doc)
         sentences += len(doc.sentences)
-    for doc in parsed:
-        parses.put(doc.id, doc)
-        sentences += len(doc.sentences)
-    rank = {t.id: n for n, t in enumerate(texts)}
-    for cut in sorted(cuts, key=lambda c: rank[c.id]):
-        report.cut(cut)
-    report.parsed()
-    order = [t.id for t in texts if t.id in parses] + [d.id for d in parsed]
+
+    order, failures, _ = parse_each(source, options, report, keep, nlp=nlp)
     return order, failures, sentences, nlp.seconds if nlp is not None else 0.0
 
 

@@ -19,7 +19,7 @@ from kg.parse.options import ParseOptions
 from kg.parse.text import Cut, parse_chunk
 from kg.types import Document
 
-__all__ = ["documents", "parse", "stream", "stream_documents"]
+__all__ = ["documents", "in_input_order", "parse", "stream", "stream_documents"]
 
 log = logging.getLogger("kg")
 
@@ -90,10 +90,16 @@ def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, ca
     found: list[Cut] = []
     out = list(stream(texts, nlp, batch_size, cache=cache, progress=progress, failures=failures, workers=workers,
                       engine=engine, ray_address=ray_address, options=options, cuts=found))
-    order = {t.id: n for n, t in enumerate(texts)}
     if cuts is not None:
-        cuts.extend(sorted(found, key=lambda c: order[c.id]))
+        cuts.extend(in_input_order(found, texts))
+    order = {t.id: n for n, t in enumerate(texts)}
     return sorted(out, key=lambda d: order[d.id])
+
+
+def in_input_order(cuts: Sequence[Cut], texts: Sequence[RawText]) -> list[Cut]:
+    """Cuts (found as batches finish) in the order of the texts they were made in."""
+    order = {t.id: n for n, t in enumerate(texts)}
+    return sorted(cuts, key=lambda c: order[c.id])
 
 
 def stream(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, cache: Any = None,
@@ -175,9 +181,8 @@ def documents(texts: Sequence[RawText], parsed: Sequence[Document] = (), nlp: An
     done = {d.id: d for d in stream_documents(texts, nlp, cache=cache, progress=progress, failures=failures,
                                               workers=workers, engine=engine, ray_address=ray_address,
                                               options=options, cuts=found, on_empty=on_empty)}
-    order = {t.id: n for n, t in enumerate(texts)}
     if cuts is not None:
-        cuts.extend(sorted(found, key=lambda c: order[c.id]))
+        cuts.extend(in_input_order(found, texts))
     return [done[t.id] for t in texts if t.id in done] + list(parsed)
 
 

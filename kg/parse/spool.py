@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import pickle
 import tempfile
+from collections.abc import Iterator
 from typing import IO, Any
 
 from kg.errors import OutputError
@@ -60,6 +61,10 @@ class Spool:
 
     def __len__(self) -> int:
         return len(self._at)
+
+    def __iter__(self) -> Iterator[str]:
+        """The keys, in the order they were first put."""
+        return iter(self._at)
 
     def put(self, key: str, obj: Any) -> None:
         """Store ``obj`` under ``key`` (a later put of the same key wins)."""

@@ -20,14 +20,13 @@ output file is written atomically, so a failed build leaves the previous one.
 from __future__ import annotations
 
 import heapq
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from rdflib import Graph
 
-from kg.parse.spool import close_temp, temp_file, temp_write
+from kg.parse.spool import Spool, close_temp, temp_file, temp_write
 from kg.read.files import atomic_write
 from kg.rdf.graph import new_dataset
 from kg.rdf.union import quads
@@ -54,35 +53,27 @@ class Sink:
 
 
 class TrigSink(Sink):
-    """TriG: blocks on disk, assembled in graph order at the end."""
+    """TriG: each graph's block in a :class:`~kg.parse.spool.Spool` by its sort key, assembled in
+    graph order at the end."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.spool: IO[bytes] = temp_file()
-        self.blocks: list[tuple[str, int, int]] = []     # (graph sort key, offset, length)
+        self.blocks = Spool()
         self.prefixes: set[str] = set()
 
     def add(self, ds: Graph) -> None:
         for key, prefixes, block in trig_blocks(ds):
-            data = block.encode("utf-8", "surrogatepass")
-            self.spool.seek(0, os.SEEK_END)
-            self.blocks.append((key, self.spool.tell(), len(data)))
-            temp_write(self.spool, data)
+            self.blocks.put(key, block)
             self.prefixes |= prefixes
-
-    def _ordered(self) -> Iterator[str]:
-        for _, offset, size in sorted(self.blocks):
-            self.spool.seek(offset)
-            yield self.spool.read(size).decode("utf-8", "surrogatepass")
 
     def finish(self) -> Path:
         with atomic_write(self.path, "w") as fh:
-            for piece in assemble_trig(self.prefixes, self._ordered()):
+            for piece in assemble_trig(self.prefixes, (self.blocks.get(k) for k in sorted(self.blocks))):
                 fh.write(piece)
         return self.path
 
     def close(self) -> None:
-        close_temp(self.spool)
+        self.blocks.close()
 
 
 class LineSink(Sink):
@@ -98,18 +89,21 @@ class LineSink(Sink):
         if len(self.lines) >= self.run_lines:
             self._spill()
 
+    def _sorted(self) -> list[bytes]:
+        """The lines held, distinct, in code point order (as sorted() on the text: UTF-8 bytes sort
+        the same way)."""
+        return sorted({line.encode("utf-8", "surrogatepass") for line in self.lines})
+
     def _spill(self) -> None:
         run = temp_file()
-        # Code point order, as sorted() on the text: UTF-8 bytes sort the same way.
-        temp_write(run, b"".join(sorted({line.encode("utf-8", "surrogatepass") for line in self.lines})))
+        temp_write(run, b"".join(self._sorted()))
         run.seek(0)
         self.runs.append(run)
         self.lines = []
 
     def _merged(self) -> Iterator[str]:
         last = None
-        memory = sorted({line.encode("utf-8", "surrogatepass") for line in self.lines})
-        for line in heapq.merge(memory, *self.runs):   # a run iterates its lines, split at b"\n" only
+        for line in heapq.merge(self._sorted(), *self.runs):   # a run iterates its lines, split at b"\n" only
             if line != last:        # a statement two graphs share is one line of the union
                 yield escape_controls(line.decode("utf-8", "surrogatepass"))
                 last = line
