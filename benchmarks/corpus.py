@@ -71,14 +71,26 @@ def drive_raw(jsonl: str) -> None:
 
 
 def drive_build(jsonl: str, cache: str, out: str, store: str, workers: str) -> None:
+    from kg.extract.sidecar import Sidecar
     from kg.options import BuildOptions
     from kg.stream import build_to
+    peaks: list[float] = []
+    close = Sidecar.close
+
+    def measured(self: Sidecar) -> None:      # the sidecar's peak RSS, read just before it goes
+        if self._proc is not None and self._proc.poll() is None:
+            with open(f"/proc/{self._proc.pid}/status", encoding="ascii") as fh:
+                peaks.extend(int(line.split()[1]) / 1024 for line in fh if line.startswith("VmHWM:"))
+        close(self)
+
+    Sidecar.close = measured
     t0 = time.perf_counter()
     s = build_to([Path(jsonl)], BuildOptions(workers=int(workers), use_cache=True, cache=Path(cache)), None,
                  outputs=[Path(out)], store=Path(store))
-    _emit({"wall": time.perf_counter() - t0, "documents": s.documents, "sentences": s.sentences, "entities": s.entities,
+    wall = time.perf_counter() - t0
+    _emit({"wall": wall, "documents": s.documents, "sentences": s.sentences, "entities": s.entities,
            "facts": s.facts, "failures": len(s.failures), "timings": dict(s.timings),
-           "quads": s.store.quads_after if getattr(s, "store", None) else None})
+           "quads": s.store.quads_after if getattr(s, "store", None) else None, "sidecar_mb": max(peaks, default=None)})
 
 
 def drive_hold(jsonl: str, cache: str, out: str, workers: str) -> None:
@@ -193,7 +205,14 @@ def report(res: list[dict], gpu: float | None) -> list[str]:
     peak = [[m] + [fmt(r[m] and r[m]["peak_mb"], ",.0f") for r in res]
             + [fmt(res[-1][m]["peak_mb"] / res[0][m]["peak_mb"] if len(res) > 1 and res[0][m] and res[-1][m] else None,
                    ".2f")] for m in ("raw", "build", "warm", "hold")]
-    out += section("Peak RSS (MB, `wait4` ru_maxrss of each subprocess: its largest single process):",
+    for m in ("build", "warm"):
+        if any(r[m] and r[m].get("sidecar_mb") for r in res):
+            first, last = (res[i][m] and res[i][m].get("sidecar_mb") for i in (0, -1))
+            peak.append([f"{m}: its sidecar"] + [fmt(r[m] and r[m].get("sidecar_mb"), ",.0f") for r in res]
+                        + [fmt(last / first if len(res) > 1 and first and last else None, ".2f")])
+    out += section("Peak RSS (MB, `wait4` ru_maxrss of each subprocess: its largest single process; \"its "
+                   "sidecar\": the build's extraction process, its VmHWM just before it closes; "
+                   "the two run at once, so a build's memory is up to their sum):",
                    ["measurement", *lab, f"{lab[-1]} ÷ {lab[0]}"], peak)
     return out + ["", *extrapolate(res[-1], gpu)]
 

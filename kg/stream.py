@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ from kg.extract.entities import EntityResolver
 from kg.extract.extraction import find, relate
 from kg.extract.gazetteer import Gazetteer
 from kg.extract.linear import bundled_model
+from kg.extract.sidecar import Sidecar, in_order
 from kg.options import BuildOptions
 from kg.parse.spool import Spool
 from kg.rdf.graph import add_document, add_entities, new_dataset
@@ -43,6 +46,10 @@ from kg.write.store import StoreSummary, pause_for_test
 from kg.write.writers import writer_for
 
 __all__ = ["StreamSummary", "build_to", "parse_to"]
+
+SIDECAR_AFTER = 2.0     # seconds of parsing after which the sidecar starts finding names beside it
+SIDECAR_DOCS = 200      # documents left to extract that are worth starting it for, after the parse
+SIDECAR_WINDOW = 64     # documents waiting for the sidecar's names at most; beyond, they are found here
 
 
 @dataclass(frozen=True)
@@ -95,11 +102,13 @@ def build_to(source: Any, options: BuildOptions | None = None, progress: Any = N
         writer_for(path)                           # so does an output in no known format
     clock = _Clock()
     sinks: list[Sink] = []
+    sidecar = Sidecar(options.ontologies, options.gazetteers, options.min_confidence)
     with Spool() as parses, Spool() as names:
         try:
-            order, failures, sentences, load = _parse(source, options, as_progress(progress), parses)
+            finder = _Names(sidecar, parses, names, onto, gaz)
+            order, failures, sentences, load = _parse(source, options, as_progress(progress), parses, finder.kept)
             clock.lap("parse", load)
-            resolver = _names(order, parses, names, onto, gaz)
+            resolver = finder.merge(order)
             if store is not None:       # the store's own entities take part in the merge
                 sink = StoreSink(Path(store))
                 sinks.append(sink)
@@ -114,13 +123,14 @@ def build_to(source: Any, options: BuildOptions | None = None, progress: Any = N
             for sink in sinks:
                 sink.add(ds)
             clock.lap("write")
-            facts = _documents(order, parses, names, table, onto, options, iris, sinks, clock)
+            facts = _documents(order, parses, names, table, onto, options, iris, sinks, clock, sidecar)
             # the store's graphs are all in by now (flushed first); the files are written last
             results = [sink.finish() for sink in sinks if isinstance(sink, StoreSink)]
             results += [sink.finish() for sink in sinks if not isinstance(sink, StoreSink)]
             clock.lap("write")
             pause_for_test("output")
         finally:
+            sidecar.close()
             for sink in sinks:
                 sink.close()
     summary = next((r for r in results if isinstance(r, StoreSummary)), None)
@@ -143,22 +153,63 @@ def parse_to(source: Any, path: str | os.PathLike[str], options: BuildOptions | 
                          {k: v for k, v in clock.spent.items() if k in ("load", "parse", "write")})
 
 
-def _names(order: Sequence[str], parses: Spool, names: Spool, onto: Any, gaz: Gazetteer) -> EntityResolver:
-    """The first pass: each document's mentions (kept in ``names``) fed to a resolver, in input order."""
-    resolver = EntityResolver(gaz, onto.classes)
-    entity_model = bundled_model("entities")
-    for doc_id in order:
-        doc = parses.get(doc_id)
-        found = find(doc, onto, gaz, entity_model)
-        resolver.add(doc.id, found.mentions, found.same)
-        names.put(doc_id, found)
-    return resolver
+class _Names:
+    """The first pass: each document's mentions (kept in ``names``), found by the sidecar as
+    documents are parsed once the parse has run :data:`SIDECAR_AFTER` seconds, the rest after the
+    parse; then fed to a resolver in input order, so the merge does not depend on who found what."""
+
+    def __init__(self, sidecar: Sidecar, parses: Spool, names: Spool, onto: Any, gaz: Gazetteer) -> None:
+        self.sidecar, self.parses, self.names = sidecar, parses, names
+        self.onto, self.gaz, self.model = onto, gaz, bundled_model("entities")
+        self.waiting: deque[tuple[str, Future]] = deque()
+        self.began = time.perf_counter()
+
+    def here(self, doc_id: str) -> Any:
+        return find(self.parses.get(doc_id), self.onto, self.gaz, self.model)
+
+    def there(self, doc_id: str) -> Future | None:
+        return self.sidecar.find(self.parses.raw(doc_id))
+
+    def kept(self, doc_id: str) -> None:
+        """A document was parsed and spooled: hand it to the sidecar, when that pays."""
+        if not self.sidecar.running:
+            if time.perf_counter() - self.began < SIDECAR_AFTER:
+                return
+            self.sidecar.start()
+        self._collect(block=False)
+        if len(self.waiting) >= SIDECAR_WINDOW:     # the sidecar is behind: leave it for later
+            return
+        future = self.there(doc_id)
+        if future is not None:
+            self.waiting.append((doc_id, future))
+
+    def _collect(self, block: bool) -> None:
+        while self.waiting and (block or self.waiting[0][1].done()):
+            doc_id, future = self.waiting.popleft()
+            self.names.put(doc_id, self.sidecar.result(future, lambda: self.here(doc_id)))
+
+    def merge(self, order: Sequence[str]) -> EntityResolver:
+        """The names of every document in ``order`` (finding those not found yet), into a resolver."""
+        self._collect(block=True)
+        todo = [doc_id for doc_id in order if doc_id not in self.names]
+        if len(todo) >= SIDECAR_DOCS:
+            self.sidecar.start()
+        fresh = in_order(todo, self.here, self.there, self.sidecar)
+        resolver = EntityResolver(self.gaz, self.onto.classes)
+        for doc_id in order:
+            if doc_id in self.names:
+                found = self.names.get(doc_id)
+            else:
+                found = next(fresh)
+                self.names.put(doc_id, found)
+            resolver.add(doc_id, found.mentions, found.same)
+        return resolver
 
 
-def _parse(source: Any, options: BuildOptions, report: Any, parses: Spool
-           ) -> tuple[list[str], list[Failure], int, float]:
-    """Read and parse into ``parses``; (document ids in input order, failures, sentences, seconds spent
-    loading the models in this process)."""
+def _parse(source: Any, options: BuildOptions, report: Any, parses: Spool,
+           kept: Callable[[str], None] = lambda doc_id: None) -> tuple[list[str], list[Failure], int, float]:
+    """Read and parse into ``parses`` (``kept`` told of each document put there); (document ids in
+    input order, failures, sentences, seconds spent loading the models in this process)."""
     local = options.workers == 1 and options.engine == "local"
     nlp = _Pipeline(options) if local else None
     sentences = 0
@@ -167,6 +218,7 @@ def _parse(source: Any, options: BuildOptions, report: Any, parses: Spool
         nonlocal sentences
         parses.put(doc.id, doc)
         sentences += len(doc.sentences)
+        kept(doc.id)
 
     order, failures, _ = parse_each(source, options, report, keep, nlp=nlp)
     return order, failures, sentences, nlp.seconds if nlp is not None else 0.0
@@ -189,18 +241,29 @@ class _Pipeline:
 
 
 def _documents(order: Sequence[str], parses: Spool, names: Spool, table: Any, onto: Any, options: BuildOptions,
-               iris: dict, sinks: Sequence[Sink], clock: _Clock) -> int:
-    """Relations of each document, in input order, its graph handed to every sink; distinct facts."""
+               iris: dict, sinks: Sequence[Sink], clock: _Clock, sidecar: Sidecar) -> int:
+    """Relations of each document (most by the sidecar, when it runs), in input order, its graph
+    handed to every sink; distinct facts."""
     classes = {k: e.cls for k, e in table.entities.items()}
     relation_model = bundled_model("relations")
+    if len(order) >= SIDECAR_DOCS:
+        sidecar.start()
+    if sidecar.running:
+        sidecar.use_table(table)
+
+    def here(doc_id: str) -> list:
+        return relate(parses.get(doc_id), names.get(doc_id), table, classes, onto, relation_model,
+                      options.min_confidence)[0]
+
+    def there(doc_id: str) -> Future | None:
+        return sidecar.relate(parses.raw(doc_id), names.raw(doc_id))
+
     facts: set[int] = set()     # hashes, not triples: a count must not cost a copy of every fact
-    for doc_id in order:
-        doc = parses.get(doc_id)
-        relations, _ = relate(doc, names.get(doc_id), table, classes, onto, relation_model, options.min_confidence)
+    for doc_id, relations in zip(order, in_order(order, here, there, sidecar)):
         facts.update(hash((r.subject, r.predicate, r.object)) for r in relations)
         clock.lap("relations")
         ds = new_dataset()
-        add_document(ds, doc, relations, iris)
+        add_document(ds, parses.get(doc_id), relations, iris)
         for sink in sinks:
             sink.add(ds)
         clock.lap("write")

@@ -76,9 +76,13 @@ class Spool:
 
     def get(self, key: str) -> Any:
         """The object stored under ``key``; KeyError if none."""
+        return pickle.loads(self.raw(key))
+
+    def raw(self, key: str) -> bytes:
+        """The pickle stored under ``key``, unread (to hand to another process); KeyError if none."""
         offset, size = self._at[key]
         self._file.seek(offset)
-        return pickle.loads(self._file.read(size))
+        return self._file.read(size)
 
     def close(self) -> None:
         close_temp(self._file)
