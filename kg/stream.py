@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
@@ -161,7 +160,7 @@ class _Names:
     def __init__(self, sidecar: Sidecar, parses: Spool, names: Spool, onto: Any, gaz: Gazetteer) -> None:
         self.sidecar, self.parses, self.names = sidecar, parses, names
         self.onto, self.gaz, self.model = onto, gaz, bundled_model("entities")
-        self.waiting: deque[tuple[str, Future]] = deque()
+        self.waiting: dict[str, Future] = {}
         self.began = time.perf_counter()
 
     def here(self, doc_id: str) -> Any:
@@ -176,21 +175,25 @@ class _Names:
             if time.perf_counter() - self.began < SIDECAR_AFTER:
                 return
             self.sidecar.start()
-        self._collect(block=False)
+        self._collect()
         if len(self.waiting) >= SIDECAR_WINDOW:     # the sidecar is behind: leave it for later
             return
         future = self.there(doc_id)
         if future is not None:
-            self.waiting.append((doc_id, future))
+            self.waiting[doc_id] = future
 
-    def _collect(self, block: bool) -> None:
-        while self.waiting and (block or self.waiting[0][1].done()):
-            doc_id, future = self.waiting.popleft()
-            self.names.put(doc_id, self.sidecar.result(future, lambda: self.here(doc_id)))
+    def _collect(self) -> None:
+        """Put away the names the sidecar has found."""
+        for doc_id, future in list(self.waiting.items()):
+            if future.done():
+                del self.waiting[doc_id]
+                self.names.put(doc_id, self.sidecar.result(future, lambda: self.here(doc_id)))
 
     def merge(self, order: Sequence[str]) -> EntityResolver:
         """The names of every document in ``order`` (finding those not found yet), into a resolver."""
-        self._collect(block=True)
+        self._collect()
+        for future in self.waiting.values():    # not found yet: found again below, with the rest
+            future.cancel()
         todo = [doc_id for doc_id in order if doc_id not in self.names]
         if len(todo) >= SIDECAR_DOCS:
             self.sidecar.start()
@@ -242,8 +245,8 @@ class _Pipeline:
 
 def _documents(order: Sequence[str], parses: Spool, names: Spool, table: Any, onto: Any, options: BuildOptions,
                iris: dict, sinks: Sequence[Sink], clock: _Clock, sidecar: Sidecar) -> int:
-    """Relations of each document (most by the sidecar, when it runs), in input order, its graph
-    handed to every sink; distinct facts."""
+    """Relations of each document (shared with the sidecar, when it runs), in input order, its
+    graph handed to every sink; distinct facts."""
     classes = {k: e.cls for k, e in table.entities.items()}
     relation_model = bundled_model("relations")
     if len(order) >= SIDECAR_DOCS:

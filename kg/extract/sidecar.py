@@ -10,9 +10,10 @@ process did the work.
 
 The sidecar is ``python -m kg.extract.sidecar``, not a multiprocessing child: those re-run the
 caller's main script, and a user's script without a ``__main__`` guard would build twice. It reads
-pickled calls on stdin and answers each in turn on stdout; it runs at a lower priority, so that it
-takes the CPU the parser leaves idle, and it exits when its stdin closes, which also happens when
-the build is killed. If it fails to start or dies, the main process does the work itself.
+pickled calls on stdin and answers each in turn on stdout; it runs only on otherwise idle CPU, so
+the parser keeps its cores, and it exits when its stdin closes, which also happens when the build is
+killed. The main process never waits for work the sidecar has not begun: it takes it back and does
+it itself, so a starved, slow or dead sidecar costs the build nothing but the sidecar's own time.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import queue
 import signal
 import struct
 import subprocess
@@ -40,7 +40,7 @@ __all__ = ["Sidecar", "in_order"]
 K = TypeVar("K")
 R = TypeVar("R")
 
-NICENESS = 10       # below the parser: the sidecar gets the CPU the parser leaves idle
+NICENESS = 19       # where SCHED_IDLE is missing: as far below the parser as a process can go
 _SIZE = struct.Struct("<Q")
 
 
@@ -89,20 +89,27 @@ def _relate(doc: bytes, found: bytes) -> list[Relation]:
                   s["relation_model"], s["min_confidence"])[0]
 
 
-_CALLS: dict[str, Callable[..., Any]] = {"find": _find, "table": _table, "relate": _relate}
+_CALLS: dict[str, Callable[..., Any]] = {"start": _start, "find": _find, "table": _table, "relate": _relate}
+
+
+def _step_back() -> None:
+    """Run only on CPU nobody else wants (Linux SCHED_IDLE), else at the lowest priority: the
+    parser keeps its cores, and a busy machine starves the sidecar rather than the build, which
+    then takes the work back (:meth:`Sidecar.result`)."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        with contextlib.suppress(OSError):
+            os.nice(NICENESS)
 
 
 def main() -> None:
-    """The sidecar's loop: a start message, then (call, arguments) after (call, arguments)."""
+    """The sidecar's loop: (call, arguments) in, ("ok", result) or ("error", exception) out, one
+    answer per call; the first call is the start."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C is for the build, which closes us
-    with contextlib.suppress(OSError):
-        os.nice(NICENESS)
+    _step_back()
     calls, answers = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)                                   # a stray print must not garble the answers
-    start = _receive(calls)
-    if start is None:
-        return
-    _start(*pickle.loads(start))
     while (message := _receive(calls)) is not None:
         name, args = pickle.loads(message)
         try:
@@ -122,17 +129,20 @@ def main() -> None:
 # ---------------------------------------------------------------- the build's side
 
 class Sidecar:
-    """The second process, started on the first :meth:`start`; :meth:`submit` gives None once it is
-    gone (the caller then does the work itself)."""
+    """The second process, started on the first :meth:`start`. One courier thread hands it one
+    call at a time: set-up calls first, in order, then work, newest first; the build takes work back
+    from the oldest end (:meth:`result`), so the two rarely meet. :meth:`submit` gives None once the
+    sidecar is gone, and the caller does the work itself."""
 
     def __init__(self, ontologies: Sequence[Any], gazetteers: Sequence[Any], min_confidence: float) -> None:
         self._args = (tuple(map(str, ontologies)), tuple(map(str, gazetteers)), min_confidence)
         self._proc: subprocess.Popen[bytes] | None = None
-        self._outbox: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._waiting: deque[Future[Any]] = deque()
-        self._lock = threading.Lock()
-        self._threads: list[threading.Thread] = []
+        self._cond = threading.Condition()
+        self._setup: deque[bytes] = deque()                     # start, table: sent first, in order
+        self._work: deque[tuple[Future[Any], bytes]] = deque()  # sent newest first
+        self._courier: threading.Thread | None = None
         self.broken = False
+        self._closing = False
 
     @property
     def running(self) -> bool:
@@ -150,51 +160,67 @@ class Sidecar:
         except OSError:
             self.broken = True
             return
-        self._outbox.put(pickle.dumps(self._args))
-        self._threads = [threading.Thread(target=self._write, daemon=True),
-                         threading.Thread(target=self._read, daemon=True)]
-        for thread in self._threads:
-            thread.start()
+        self._setup.append(_call("start", *self._args))
+        self._courier = threading.Thread(target=self._carry, daemon=True)
+        self._courier.start()
 
-    def _write(self) -> None:
-        stdin = self._proc.stdin        # type: ignore[union-attr]
+    def _next(self) -> tuple[Future[Any] | None, bytes] | None:
+        """The next call to send (None: stop), waiting for one."""
+        with self._cond:
+            while True:
+                if self._closing:
+                    return None
+                if self._setup:
+                    return None, self._setup.popleft()
+                while self._work and self._work[0][0].cancelled():     # taken back by the build
+                    self._work.popleft()
+                if self._work:
+                    future, data = self._work.pop()
+                    if future.set_running_or_notify_cancel():
+                        return future, data
+                    continue
+                self._cond.wait()
+
+    def _carry(self) -> None:
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None and proc.stdout is not None
+        call = None
         try:
-            while (data := self._outbox.get()) is not None:
-                _send(stdin, data)
+            while (call := self._next()) is not None:
+                future, data = call
+                _send(proc.stdin, data)
+                answer = _receive(proc.stdout)
+                if answer is None:
+                    break
+                try:
+                    status, value = pickle.loads(answer)
+                except Exception as exc:    # an answer that cannot be read back: as if the work failed
+                    status, value = "error", exc
+                if future is None:          # a set-up call: if it failed, nothing else can work
+                    if status != "ok":
+                        break
+                elif status == "ok":
+                    future.set_result(value)
+                else:
+                    future.set_exception(value)
         except OSError:
-            self._gone()
+            pass
         finally:
+            if call is not None and call[0] is not None and not call[0].done():
+                call[0].set_exception(BrokenExecutor("the sidecar is gone"))
+            with self._cond:
+                self.broken = True
             with contextlib.suppress(OSError):
-                stdin.close()
-
-    def _read(self) -> None:
-        stdout = self._proc.stdout      # type: ignore[union-attr]
-        while (data := _receive(stdout)) is not None:
-            future = self._waiting.popleft()
-            try:
-                status, value = pickle.loads(data)
-            except Exception as exc:    # an answer that cannot be read back: as if the work failed
-                status, value = "error", exc
-            if status == "ok":
-                future.set_result(value)
-            else:
-                future.set_exception(value)
-        self._gone()
-
-    def _gone(self) -> None:
-        with self._lock:
-            self.broken = True
-            while self._waiting:
-                self._waiting.popleft().set_exception(BrokenExecutor("the sidecar is gone"))
+                proc.stdin.close()
 
     def submit(self, name: str, *args: Any) -> Future[Any] | None:
         """Run ``name`` (a call the sidecar knows) on ``args`` there; None if it is not running."""
+        if not self.running:
+            return None
         future: Future[Any] = Future()
-        with self._lock:
-            if not self.running:
-                return None
-            self._waiting.append(future)
-        self._outbox.put(pickle.dumps((name, args), protocol=pickle.HIGHEST_PROTOCOL))
+        with self._cond:
+            self._work.append((future, _call(name, *args)))
+            self._cond.notify()
         return future
 
     def find(self, doc: bytes) -> Future[Found] | None:
@@ -202,59 +228,68 @@ class Sidecar:
         return self.submit("find", doc)
 
     def use_table(self, table: Any) -> None:
-        """The merged entity table the following :meth:`relate` calls link against (the sidecar
-        answers calls in the order they were made)."""
-        self.submit("table", pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL))
+        """The merged entity table the following :meth:`relate` calls link against (set-up calls
+        go before any work)."""
+        if self.running:
+            with self._cond:
+                self._setup.append(_call("table", pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)))
+                self._cond.notify()
 
     def relate(self, doc: bytes, found: bytes) -> Future[list[Relation]] | None:
         """Relations of a pickled Document, given its pickled :class:`Found`."""
         return self.submit("relate", doc, found)
 
-    def result(self, future: Future[R], fallback: Callable[[], R]) -> R:
-        """The future's result; ``fallback()`` if the sidecar died on the way (errors of the work
-        itself are raised, as they would be in this process)."""
+    @staticmethod
+    def result(future: Future[R], fallback: Callable[[], R]) -> R:
+        """The future's result if the sidecar has it; else ``fallback()``, done here: the build never
+        waits for the sidecar (work not begun is taken back; an answer still under way is dropped).
+        Errors of the work itself are raised, as they would be here."""
+        if future.cancel() or not future.done():
+            return fallback()
         try:
             return future.result()
         except BrokenExecutor:
             return fallback()
 
     def close(self) -> None:
-        """Let the sidecar go (it exits when its stdin closes); kill it if it does not."""
+        """Let the sidecar go (it exits when its stdin closes, or is killed if busy)."""
         if self._proc is None:
             return
-        self._outbox.put(None)
-        if self._waiting:           # the build stopped early: its answers are not wanted
-            self._proc.kill()
+        with self._cond:
+            self._closing = True
+            self._cond.notify()
+        if self._courier is not None and self._courier.is_alive():
+            self._proc.kill()       # busy with an answer nobody wants any more
         try:
             self._proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self._proc.kill()
             self._proc.wait()
-        for thread in self._threads:
-            thread.join()
+        if self._courier is not None:
+            self._courier.join()
         self._proc.stdout.close()       # type: ignore[union-attr]
-        self._gone()
+
+
+def _call(name: str, *args: Any) -> bytes:
+    return pickle.dumps((name, args), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def in_order(keys: Sequence[K], here: Callable[[K], R], there: Callable[[K], Future[R] | None],
-             sidecar: Sidecar, every: int = 3, window: int = 48) -> Iterator[R]:
-    """Results for ``keys`` in their order: of every ``every`` keys, all but one go to the sidecar
-    (``there``, submitted up to ``window`` keys ahead), the rest run here (``here``), which also
-    covers any the sidecar cannot take. The main process writes what comes back, so it does less
-    of the work."""
+             sidecar: Sidecar, window: int = 64) -> Iterator[R]:
+    """Results for ``keys`` in their order: every key up to ``window`` ahead is offered to the
+    sidecar (``there``), which takes the newest; this process does the oldest itself (``here``)
+    unless the sidecar has done it, and writes what comes back."""
     pending: dict[int, Future[R]] = {}
     ahead = 0
     for i, key in enumerate(keys):
-        ahead = max(ahead, i)
-        while ahead < len(keys) and ahead < i + window and sidecar.running:
-            if ahead % every:
-                future = there(keys[ahead])
-                if future is not None:
-                    pending[ahead] = future
+        ahead = max(ahead, i + 1)
+        while ahead < len(keys) and ahead <= i + window and sidecar.running:
+            future = there(keys[ahead])
+            if future is not None:
+                pending[ahead] = future
             ahead += 1
         future = pending.pop(i, None)
         yield sidecar.result(future, lambda: here(key)) if future is not None else here(key)
-
 
 if __name__ == "__main__":
     main()
