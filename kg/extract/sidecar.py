@@ -8,8 +8,9 @@ documents after it while the main process writes. Both functions are pure, and t
 still merges names and writes in input order, so the output is the same byte for byte whichever
 process did the work.
 
-The sidecar is ``python -m kg.extract.sidecar``, not a multiprocessing child: those re-run the
-caller's main script, and a user's script without a ``__main__`` guard would build twice. It reads
+The sidecar is a plain ``python`` subprocess running :func:`main` with the build's own module
+search path (so it imports the same ``kg``), not a multiprocessing child: those re-run the caller's
+main script, and a user's script without a ``__main__`` guard would build twice. It reads
 pickled calls on stdin and answers each in turn on stdout; it runs only on otherwise idle CPU, so
 the parser keeps its cores, and it exits when its stdin closes, which also happens when the build is
 killed. The main process never waits for work the sidecar has not begun: it takes it back and does
@@ -19,6 +20,7 @@ it itself, so a starved, slow or dead sidecar costs the build nothing but the si
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import pickle
 import signal
@@ -29,7 +31,6 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Future
-from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from kg.extract.extraction import Found, find, relate
@@ -40,6 +41,7 @@ __all__ = ["Sidecar", "in_order"]
 K = TypeVar("K")
 R = TypeVar("R")
 
+_BOOT = "import json, sys; sys.path[:] = json.loads(sys.argv[1]); from kg.extract.sidecar import main; main()"
 NICENESS = 19       # where SCHED_IDLE is missing: as far below the parser as a process can go
 _SIZE = struct.Struct("<Q")
 
@@ -151,11 +153,8 @@ class Sidecar:
     def start(self) -> None:
         if self._proc is not None or self.broken:
             return
-        env = dict(os.environ)
-        root = str(Path(__file__).resolve().parents[2])     # this kg, wherever the caller found it
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
-        try:
-            self._proc = subprocess.Popen([sys.executable, "-m", "kg.extract.sidecar"], env=env,
+        try:        # the build's search path: the same kg and libraries, wherever it found them
+            self._proc = subprocess.Popen([sys.executable, "-c", _BOOT, json.dumps(sys.path)],
                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         except OSError:
             self.broken = True
@@ -219,6 +218,8 @@ class Sidecar:
             return None
         future: Future[Any] = Future()
         with self._cond:
+            while self._work and self._work[0][0].cancelled():     # taken back, even if the sidecar stalls
+                self._work.popleft()
             self._work.append((future, _call(name, *args)))
             self._cond.notify()
         return future
@@ -290,6 +291,3 @@ def in_order(keys: Sequence[K], here: Callable[[K], R], there: Callable[[K], Fut
             ahead += 1
         future = pending.pop(i, None)
         yield sidecar.result(future, lambda: here(key)) if future is not None else here(key)
-
-if __name__ == "__main__":
-    main()
