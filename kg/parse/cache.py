@@ -119,7 +119,7 @@ class ParseCache:
         path = self._path(doc.text)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_write(path) as fh:
+            with atomic_write(path, durable=False) as fh:   # a torn entry fails to decode: a miss
                 fh.write(encode_sentences(doc, cut))
         except (OSError, OutputError):
             pass

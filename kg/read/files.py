@@ -16,17 +16,20 @@ __all__ = ["atomic_write", "check_output", "decode_text", "jsonl_lines", "read_t
 
 
 @contextlib.contextmanager
-def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
+def atomic_write(path: str | os.PathLike[str], mode: str = "w", durable: bool = True) -> Iterator[IO]:
     """Write to a temp file beside ``path`` and rename it into place only on success.
 
-    Why: a crash or error midway must never leave a half-written graph behind.
+    Why: a crash or error midway must never leave a half-written graph behind. ``durable=False``
+    skips the fsync, for files that are checked when read back and cheap to make again (parse cache
+    entries: a cold build writes thousands, and an fsync can take milliseconds on a real disk).
     """
     target, fd, tmp = _temp_beside(path)
     try:
         with os.fdopen(fd, mode, **({"encoding": "utf-8", "newline": ""} if "b" not in mode else {})) as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())                # the bytes are on disk before the name points at them
+            if durable:
+                os.fsync(fh.fileno())            # the bytes are on disk before the name points at them
         os.chmod(tmp, _default_mode(target))   # mkstemp makes 0600 files; outputs are ordinary files
         os.replace(tmp, target)
     except BaseException as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -51,6 +52,21 @@ def test_damaged_entry_is_a_miss_and_gets_rewritten(nlp, tmp_path) -> None:
     assert cache.get("a", TEXTS[0].text) is None
     assert parse(TEXTS[:1], nlp, cache=cache) == first
     assert json.loads(entry.read_text(encoding="utf-8"))["sentences"]
+
+
+def test_entries_are_not_fsynced_and_a_torn_one_is_a_miss(nlp, tmp_path, monkeypatch) -> None:
+    """A cold build writes an entry per document; an fsync each would cost milliseconds on a real
+    disk. A crash can then leave an empty file (what an unsynced rename may leave): a miss."""
+    synced: list[int] = []
+    fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(fd), fsync(fd))[1])
+    cache = ParseCache(tmp_path, "fp1")
+    first = parse(TEXTS[:1], nlp, cache=cache)
+    assert synced == []
+    entry = next(tmp_path.rglob("*.json"))
+    entry.write_bytes(b"")
+    assert cache.get("a", TEXTS[0].text) is None
+    assert parse(TEXTS[:1], nlp, cache=cache) == first
 
 
 class _Choking:
