@@ -16,7 +16,7 @@ from typing import Any
 from kg.errors import ParseError
 from kg.read.inputs import Failure, RawText
 from kg.parse.options import ParseOptions
-from kg.parse.text import Cut, parse_chunk
+from kg.parse.text import BATCH_CHARS, Cut, parse_chunk
 from kg.types import Document
 
 __all__ = ["documents", "in_input_order", "parse", "stream", "stream_documents"]
@@ -82,8 +82,9 @@ def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, ca
     :data:`kg.parse.text.PIECE_CHARS` of a long document; ``documents`` 0), so it moves inside one
     long document; a callback with a ``chars`` keyword also gets the characters parsed. With a
     ``failures`` list, a document the parser chokes on is reported there and the others go on.
-    ``workers`` > 1 parses in that many processes with the bundled pipeline (``nlp`` must then be
-    None); ``engine="ray"`` parses on Ray actors instead (see :mod:`kg.parse.ray_engine`). ``options``
+    ``batch_size`` is the documents per batch of worker processes and Ray; in this process a batch
+    is as many documents as fill one Stanza call. ``workers`` > 1 parses in that many processes with
+    the bundled pipeline (``nlp`` must then be None); ``engine="ray"`` parses on Ray actors instead (see :mod:`kg.parse.ray_engine`). ``options``
     (default :class:`~kg.options.ParseOptions`) reach every engine; ``cuts`` gets, in input order,
     the documents whose runaway text was cut (by this parse, or by the one the cache kept).
     """
@@ -100,6 +101,22 @@ def in_input_order(cuts: Sequence[Cut], texts: Sequence[RawText]) -> list[Cut]:
     """Cuts (found as batches finish) in the order of the texts they were made in."""
     order = {t.id: n for n, t in enumerate(texts)}
     return sorted(cuts, key=lambda c: order[c.id])
+
+
+def _by_chars(texts: Sequence[RawText]) -> Iterator[list[RawText]]:
+    """Consecutive texts in chunks of at most :data:`~kg.parse.text.BATCH_CHARS` characters (a
+    longer text alone): each chunk is then one Stanza call, as big as :func:`kg.parse.text.pieces`
+    allows, rather than a fixed number of documents (32 news articles make a call of about 70,000)."""
+    chunk: list[RawText] = []
+    size = 0
+    for t in texts:
+        if chunk and size + len(t.text) > BATCH_CHARS:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(t)
+        size += len(t.text)
+    if chunk:
+        yield chunk
 
 
 def stream(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, cache: Any = None,
@@ -135,8 +152,8 @@ def stream(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, c
     elif workers > 1 and len(chunks) > 1:
         from kg.parse.workers import parse_in_workers
         results = parse_in_workers(chunks, min(workers, len(chunks)), options)
-    else:
-        results = _local(nlp, chunks, failures, pieces, options)
+    else:           # one process: chunks as big as a Stanza call, which parses bigger calls faster
+        results = _local(nlp, list(_by_chars(todo)), failures, pieces, options)
     for chunk, parsed, failed, chunk_cuts in results:
         if failed and failures is None:
             raise ParseError(failed[0].reason)
