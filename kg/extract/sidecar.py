@@ -171,14 +171,18 @@ class Sidecar:
                     return None
                 if self._setup:
                     return None, self._setup.popleft()
-                while self._work and self._work[0][0].cancelled():     # taken back by the build
-                    self._work.popleft()
+                self._trim()
                 if self._work:
                     future, data = self._work.pop()
                     if future.set_running_or_notify_cancel():
                         return future, data
                     continue
                 self._cond.wait()
+
+    def _trim(self) -> None:
+        """Drop the oldest calls the build took back (it takes them back oldest first); under the lock."""
+        while self._work and self._work[0][0].cancelled():
+            self._work.popleft()
 
     def _carry(self) -> None:
         proc = self._proc
@@ -218,8 +222,7 @@ class Sidecar:
             return None
         future: Future[Any] = Future()
         with self._cond:
-            while self._work and self._work[0][0].cancelled():     # taken back, even if the sidecar stalls
-                self._work.popleft()
+            self._trim()        # here too: a stalled sidecar must not let taken-back work pile up
             self._work.append((future, _call(name, *args)))
             self._cond.notify()
         return future

@@ -16,7 +16,8 @@ from typing import Any
 from kg.errors import ParseError
 from kg.read.inputs import Failure, RawText
 from kg.parse.options import ParseOptions
-from kg.parse.text import BATCH_CHARS, Cut, parse_chunk
+from kg.parse.text import Cut, parse_chunk
+from kg.parse.text import pieces as stanza_calls
 from kg.types import Document
 
 __all__ = ["documents", "in_input_order", "parse", "stream", "stream_documents"]
@@ -105,18 +106,11 @@ def in_input_order(cuts: Sequence[Cut], texts: Sequence[RawText]) -> list[Cut]:
 
 def _by_chars(texts: Sequence[RawText]) -> Iterator[list[RawText]]:
     """Consecutive texts in chunks of at most :data:`~kg.parse.text.BATCH_CHARS` characters (a
-    longer text alone): each chunk is then one Stanza call, as big as :func:`kg.parse.text.pieces`
-    allows, rather than a fixed number of documents (32 news articles make a call of about 70,000)."""
-    chunk: list[RawText] = []
-    size = 0
-    for t in texts:
-        if chunk and size + len(t.text) > BATCH_CHARS:
-            yield chunk
-            chunk, size = [], 0
-        chunk.append(t)
-        size += len(t.text)
-    if chunk:
-        yield chunk
+    longer text alone), grouped as :func:`~kg.parse.text.pieces` groups paragraphs: each chunk is
+    then one Stanza call as big as it allows, rather than a fixed number of documents (32 news
+    articles make a call of about 70,000 characters)."""
+    for group in stanza_calls([(n, 0, t.text) for n, t in enumerate(texts)], set()):
+        yield [texts[n] for n, _, _ in group]
 
 
 def stream(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, cache: Any = None,
