@@ -29,6 +29,20 @@ def fixtures() -> Path:
     return FIXTURES
 
 
+@pytest.fixture()
+def corpus(fixtures, tmp_path) -> Path:
+    """The construction fixtures (CoNLL-U, no Stanza), each twice under another id: every name
+    recurs across documents, so entities merge across them (the streaming build's tests)."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in sorted((fixtures / "constructions").glob("*.conllu")):
+        text = path.read_text(encoding="utf-8")
+        (folder / path.name).write_text(text, encoding="utf-8")
+        (folder / f"again_{path.name}").write_text(text.replace("# newdoc id = ", "# newdoc id = again_"),
+                                                   encoding="utf-8")
+    return folder
+
+
 STANZA_FIXTURES = {"nlp", "seed_graph"}
 
 

@@ -32,19 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture()
-def corpus(fixtures, tmp_path) -> Path:
-    """The construction fixtures, each twice under another id: names recur across documents."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for path in sorted((fixtures / "constructions").glob("*.conllu")):
-        text = path.read_text(encoding="utf-8")
-        (folder / path.name).write_text(text, encoding="utf-8")
-        (folder / f"again_{path.name}").write_text(text.replace("# newdoc id = ", "# newdoc id = again_"),
-                                                   encoding="utf-8")
-    return folder
-
-
-@pytest.fixture()
 def calls(monkeypatch) -> list[str]:
     """The sidecar starts at once, and the work it is given is recorded."""
     monkeypatch.setattr(kg.stream, "SIDECAR_AFTER", 0.0)

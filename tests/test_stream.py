@@ -21,19 +21,6 @@ FORMATS = (".trig", ".nq", ".nt", ".ttl", ".jsonld", ".graphml")
 QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o"
 
 
-@pytest.fixture()
-def corpus(fixtures, tmp_path) -> Path:
-    """The construction fixtures, each twice (a copy under another id): every name recurs across documents."""
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for path in sorted((fixtures / "constructions").glob("*.conllu")):
-        text = path.read_text(encoding="utf-8")
-        (folder / path.name).write_text(text, encoding="utf-8")
-        (folder / f"again_{path.name}").write_text(text.replace("# newdoc id = ", "# newdoc id = again_"),
-                                                   encoding="utf-8")
-    return folder
-
-
 def _options() -> BuildOptions:
     return BuildOptions(use_cache=False)
 
