@@ -85,8 +85,9 @@ def parse(texts: Sequence[RawText], nlp: Any = None, batch_size: int = 32, *, ca
     ``failures`` list, a document the parser chokes on is reported there and the others go on.
     ``batch_size`` is the documents per batch of worker processes and Ray; in this process a batch
     is as many documents as fill one Stanza call. ``workers`` > 1 parses in that many processes with
-    the bundled pipeline (``nlp`` must then be None); ``engine="ray"`` parses on Ray actors instead (see :mod:`kg.parse.ray_engine`). ``options``
-    (default :class:`~kg.options.ParseOptions`) reach every engine; ``cuts`` gets, in input order,
+    the bundled pipeline (``nlp`` must then be None); ``engine="ray"`` parses on Ray actors instead
+    (see :mod:`kg.parse.ray_engine`). ``options`` (default :class:`~kg.options.ParseOptions`) reach
+    every engine; ``cuts`` gets, in input order,
     the documents whose runaway text was cut (by this parse, or by the one the cache kept).
     """
     found: list[Cut] = []
