@@ -56,8 +56,9 @@ def _receive(fh: IO[bytes]) -> bytes | None:
     head = fh.read(_SIZE.size)
     if len(head) < _SIZE.size:
         return None
-    data = fh.read(_SIZE.unpack(head)[0])
-    return data if len(data) == _SIZE.unpack(head)[0] else None
+    (size,) = _SIZE.unpack(head)
+    data = fh.read(size)
+    return data if len(data) == size else None
 
 
 # ---------------------------------------------------------------- the sidecar process
@@ -80,9 +81,9 @@ def _find(doc: bytes) -> Found:
     return find(pickle.loads(doc), s["onto"], s["gaz"], s["entity_model"])
 
 
-def _table(table: bytes) -> None:
-    _STATE["table"] = pickle.loads(table)
-    _STATE["classes"] = {k: e.cls for k, e in _STATE["table"].entities.items()}
+def _table(table: Any) -> None:
+    _STATE["table"] = table
+    _STATE["classes"] = {k: e.cls for k, e in table.entities.items()}
 
 
 def _relate(doc: bytes, found: bytes) -> list[Relation]:
@@ -236,7 +237,7 @@ class Sidecar:
         go before any work)."""
         if self.running:
             with self._cond:
-                self._setup.append(_call("table", pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)))
+                self._setup.append(_call("table", table))
                 self._cond.notify()
 
     def relate(self, doc: bytes, found: bytes) -> Future[list[Relation]] | None:
@@ -256,19 +257,14 @@ class Sidecar:
             return fallback()
 
     def close(self) -> None:
-        """Let the sidecar go (it exits when its stdin closes, or is killed if busy)."""
+        """Stop the sidecar: it holds nothing worth waiting for (any answer under way is unwanted)."""
         if self._proc is None:
             return
         with self._cond:
             self._closing = True
             self._cond.notify()
-        if self._courier is not None and self._courier.is_alive():
-            self._proc.kill()       # busy with an answer nobody wants any more
-        try:
-            self._proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
+        self._proc.kill()
+        self._proc.wait()
         if self._courier is not None:
             self._courier.join()
         self._proc.stdout.close()       # type: ignore[union-attr]
