@@ -38,3 +38,18 @@ def test_bundled_models_are_small_and_named():
                                                                     "Location", "Event"}
     from kg.models import MODEL_DIR
     assert (MODEL_DIR / "relations.json.gz").stat().st_size < 5_000_000
+
+
+def test_a_model_saved_in_the_earlier_layout_still_loads(tmp_path):
+    """Before the columns, a model was saved as feature → weights: a user's own model in that layout
+    must keep loading and scoring the same."""
+    import gzip
+    import json
+    old = {"name": "model/test-v1", "labels": ["a", "b"], "bias": [0.0, -1.0],
+           "weights": {"x": [2.0, 0.0], "y": [-1.0, 3.0]}, "meta": {}}
+    with gzip.open(tmp_path / "old.json.gz", "wt", encoding="utf-8") as f:
+        json.dump(old, f)
+    back = load_model(tmp_path / "old.json.gz")
+    new = LinearModel("model/test-v1", ("a", "b"), (0.0, -1.0), {"x": (2.0, 0.0), "y": (-1.0, 3.0)})
+    assert dict(back.weights) == dict(new.weights)
+    assert back.scores(["x", "y"]) == new.scores(["x", "y"])
