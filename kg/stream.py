@@ -254,9 +254,11 @@ def _documents(order: Sequence[str], parses: Spool, names: Spool, table: Any, on
     if sidecar.running:
         sidecar.use_table(table)
 
+    loaded: dict[str, Document] = {}    # the document related here, until it is written (read once)
+
     def here(doc_id: str) -> list:
-        return relate(parses.get(doc_id), names.get(doc_id), table, classes, onto, relation_model,
-                      options.min_confidence)[0]
+        doc = loaded[doc_id] = parses.get(doc_id)
+        return relate(doc, names.get(doc_id), table, classes, onto, relation_model, options.min_confidence)[0]
 
     def there(doc_id: str) -> Future | None:
         return sidecar.relate(parses.raw(doc_id), names.raw(doc_id))
@@ -266,7 +268,7 @@ def _documents(order: Sequence[str], parses: Spool, names: Spool, table: Any, on
         facts.update(hash((r.subject, r.predicate, r.object)) for r in relations)
         clock.lap("relations")
         ds = new_dataset()
-        add_document(ds, parses.get(doc_id), relations, iris)
+        add_document(ds, loaded.pop(doc_id, None) or parses.get(doc_id), relations, iris)
         for sink in sinks:
             sink.add(ds)
         clock.lap("write")

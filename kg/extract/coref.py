@@ -102,6 +102,7 @@ def _named_by_title(s, wid: int, index: Mapping[tuple[int, int], str], classes: 
 # Jenderal Ekosistem Digital".
 TITLE_BODIES = {"menteri": "kementerian", "menko": "kementerian koordinator", "dirjen": "direktorat jenderal",
                 "direktur jenderal": "direktorat jenderal", "direktur": "direktorat", "kepala": "badan"}
+_TITLE_STARTS = frozenset(title.split()[0] for title in TITLE_BODIES)
 
 
 def link_titles(doc: Document, index: Mapping[tuple[int, int], str], names: Mapping[str, str],
@@ -113,6 +114,8 @@ def link_titles(doc: Document, index: Mapping[tuple[int, int], str], names: Mapp
     for s in doc.sentences:
         n = len(s.words)
         for w in s.words:
+            if w.text.lower() not in _TITLE_STARTS:
+                continue
             for title, body in TITLE_BODIES.items():
                 tw = title.split()
                 if [x.text.lower() for x in s.words[w.id - 1:w.id - 1 + len(tw)]] != tw:

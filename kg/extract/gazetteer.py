@@ -224,13 +224,16 @@ class Gazetteer:
         """
         ex = [exact_key(t) for t in tokens]
         joiner = [not e and bool(t.strip()) and set(t.strip()) <= _JOINERS for t, e in zip(tokens, ex)]
+        stop = [len(tokens)] * (len(tokens) + 1)    # stop[i]: the first token from i on that breaks a name
+        for t in range(len(tokens) - 1, -1, -1):
+            stop[t] = t if not ex[t] and not joiner[t] else stop[t + 1]
         out: list[tuple[int, int, GazEntry]] = []
         i = 0
         while i < len(tokens):
             hit = None
             if ex[i]:
-                for j in range(min(len(tokens), i + MAX_TOKENS), i, -1):
-                    if not ex[j - 1] or any(not ex[t] and not joiner[t] for t in range(i, j)):
+                for j in range(min(len(tokens), i + MAX_TOKENS, stop[i]), i, -1):
+                    if not ex[j - 1]:
                         continue
                     surface = "".join(ex[i:j])
                     entry = self._find(surface)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from kg.parse.lemma import stem
 from kg.rdf.ontology import Ontology
@@ -63,6 +63,23 @@ class SentenceContext:
     entity_at: Mapping[int, str]        # word id → entity key (mentions and coreference)
     classes: Mapping[str, str]          # entity key → class
     onto: Ontology
+
+    @cached_property
+    def noun_cues(self) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """See :func:`noun_cues`."""
+        cues = self.onto.cue_index()
+        forms = [w.text.lower() for w in self.s.words]
+        out = []
+        for i in range(len(forms)):
+            if self.entity_at.get(i + 1):
+                continue  # "Aliansi" inside the name "Jaringan Aliansi AI" is no cue
+            for n in range(min(cues.max_noun_words, len(forms) - i), 0, -1):
+                phrase = " ".join(forms[i:i + n])
+                if phrase in cues.nouns:
+                    if self.s.words[i].upos not in ("VERB", "AUX"):  # verbal cues belong to the verb rule
+                        out.append((i + 1, tuple(cues.nouns[phrase])))
+                    break
+        return tuple(out)
 
     # ---- entities reachable from a word
     def entity(self, wid: int, prefer: str | None = None) -> str | None:
@@ -231,20 +248,10 @@ def emit(ctx: SentenceContext, prop: str, subjects: list[str], objects: list[str
                 yield Candidate(o, prop, s, confidence)
 
 
-def noun_cues(ctx: SentenceContext) -> Iterator[tuple[int, list[str]]]:
-    """Word ids where a (possibly multiword) noun cue starts, with its properties."""
-    idx = ctx.onto.cue_index().nouns
-    forms = [w.text.lower() for w in ctx.s.words]
-    longest = ctx.onto.cue_index().max_noun_words
-    for i in range(len(forms)):
-        if ctx.entity_at.get(i + 1):
-            continue  # "Aliansi" inside the name "Jaringan Aliansi AI" is no cue
-        for n in range(min(longest, len(forms) - i), 0, -1):
-            phrase = " ".join(forms[i:i + n])
-            if phrase in idx:
-                if ctx.s.words[i].upos not in ("VERB", "AUX"):  # verbal cues belong to the verb rule
-                    yield i + 1, list(idx[phrase])
-                break
+def noun_cues(ctx: SentenceContext) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """Word ids where a (possibly multiword) noun cue starts, with its properties (found once per
+    sentence: three rules ask)."""
+    return ctx.noun_cues
 
 
 def span_at(ctx: SentenceContext, start: int) -> tuple[int, str] | None:
