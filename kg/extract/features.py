@@ -11,6 +11,7 @@ high-precision evidence; the model learns how far to trust each and what they mi
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from kg.rdf.ontology import Ontology
 from kg.extract.patterns.base import roots
@@ -188,6 +189,7 @@ def property_features(features: Iterable[str], prop: str) -> list[str]:
     return properties_features(features, (prop,))[prop]
 
 
+@lru_cache(maxsize=65_536)     # candidates share most features ("order=ab", "cls=Person>Organization")
 def _kind(f: str) -> tuple[str, str, str]:
     """(family, the property it names, the rest) of one feature, for :func:`properties_features`."""
     if f.startswith("cue="):

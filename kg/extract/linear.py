@@ -53,11 +53,12 @@ class LinearModel:
         The weights are summed exactly (``math.fsum``): a set's order changes from one process to the
         next (string hashing), and a plain sum in that order could move a score across a rounding or
         threshold boundary between two runs of the same build."""
-        found = [w for w in map(self._weight, set(features)) if w is not None]
-        if len(self.labels) == 1:
-            z = [math.fsum([self.bias[0], *found])]
+        found = map(self._weight, set(features))
+        if len(self.labels) == 1:       # filter(None): unknown features (None) and zero weights add nothing
+            z = [math.fsum([self.bias[0], *filter(None, found)])]
         else:
-            z = [math.fsum([b, *(w[i] for w in found)]) for i, b in enumerate(self.bias)]
+            columns = list(zip(*(w for w in found if w is not None))) or [()] * len(self.bias)
+            z = [math.fsum([b, *column]) for b, column in zip(self.bias, columns)]
         return {lab: 1.0 / (1.0 + math.exp(-max(min(v, 40.0), -40.0))) for lab, v in zip(self.labels, z)}
 
     def to_json(self) -> dict:
