@@ -25,6 +25,7 @@ from kg.read.inputs import Failure, RawText, collect_inputs
 from kg.rdf.ontology import load_ontology
 from kg.options import BuildOptions, BuildProgress
 from kg.parse.options import resolve_device
+from kg.parse.collector import fewer_collections
 from kg.parse.text import Cut
 from kg.types import Document, Entity, Relation
 
@@ -187,6 +188,7 @@ def parse_each(source: Any, options: BuildOptions, report: BuildProgress, keep: 
     return [t.id for t in texts if t.id in done] + [d.id for d in parsed], failures, cuts
 
 
+@fewer_collections()
 def build(source: Any, options: BuildOptions | None = None, progress: Any = None, *, nlp: Any = None,
           ontologies: Sequence[str | os.PathLike[str]] | None = None,
           gazetteers: Sequence[str | os.PathLike[str]] | None = None,

@@ -35,6 +35,7 @@ from kg.extract.gazetteer import Gazetteer
 from kg.extract.linear import bundled_model
 from kg.extract.sidecar import Sidecar, in_order
 from kg.options import BuildOptions
+from kg.parse.collector import fewer_collections
 from kg.parse.spool import Spool
 from kg.rdf.graph import add_document, add_entities, new_dataset
 from kg.rdf.ontology import load_ontology
@@ -82,6 +83,7 @@ class _Clock:
         self.last = now
 
 
+@fewer_collections()
 def build_to(source: Any, options: BuildOptions | None = None, progress: Any = None, *,
              outputs: Sequence[str | os.PathLike[str]] = (), store: str | os.PathLike[str] | None = None,
              ontologies: Sequence[str | os.PathLike[str]] | None = None,
@@ -136,6 +138,7 @@ def build_to(source: Any, options: BuildOptions | None = None, progress: Any = N
     return StreamSummary(len(order), sentences, len(entities), facts, tuple(failures), summary, clock.spent)
 
 
+@fewer_collections()
 def parse_to(source: Any, path: str | os.PathLike[str], options: BuildOptions | None = None,
              progress: Any = None) -> StreamSummary:
     """Parse ``source`` into a CoNLL-U file (``jalin parse``), holding no parse: documents go to disk

