@@ -10,6 +10,8 @@ subprocess (``--_drive``: one JSON line), so its peak RSS (``wait4`` ru_maxrss) 
   build  cold streaming build, ``kg.stream.build_to`` to a TriG file and a store dir, with a fresh empty
          parse cache (every document parsed; the cache fills): wall timed around build_to (model load
          included), the summary's counts and its stage timings (whatever stages it names).
+  tuned  raw Stanza again, with the garbage collector set as a Jalin build sets it while parsing
+         (``kg.parse.collector.fewer_collections``): how much of "build ÷ raw" that setting alone explains.
   warm   the same build again with the now-full cache (every parse a hit), new outputs, a fresh store.
   hold   the old in-memory path, warm cache: ``kg.build`` then ``serialize`` (it holds every parse in memory).
 Then derived rates, stage shares, peak RSS growth, and an extrapolation to 1,000,000 articles.
@@ -40,7 +42,7 @@ from scale_support import Run, log
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "## Corpus scale on real news (IndoSum)"
-NAMES = ("raw", "warm", "hold")
+NAMES = ("raw", "tuned", "warm", "hold")
 MARK = "JALIN-BENCH-JSON "
 TARGET = 1_000_000          # articles, for the extrapolation
 NODES = (10, 100)
@@ -52,8 +54,12 @@ def _emit(obj: dict) -> None:
     print("\n" + MARK + json.dumps(obj), file=sys.stderr, flush=True)
 
 
-def drive_raw(jsonl: str) -> None:
+def drive_raw(jsonl: str, tuned: str = "0") -> None:
+    import contextlib
+
     import stanza
+
+    from kg.parse.collector import fewer_collections
 
     from kg.parse.nlp import load_pipeline
     from kg.parse.text import PIECE_CHARS, paragraphs, pieces
@@ -64,9 +70,10 @@ def drive_raw(jsonl: str) -> None:
     paras = [(n, start, seg) for n, t in enumerate(texts) for start, seg in paragraphs(t)]
     groups = list(pieces(paras, {n for n, t in enumerate(texts) if len(t) > 2 * PIECE_CHARS}))
     t0, n_out = time.perf_counter(), 0
-    for group in groups:
-        out = nlp.bulk_process([stanza.Document([], text=p) for _, _, p in group])
-        n_out += sum(len(d.sentences) for d in out)
+    with fewer_collections() if tuned == "1" else contextlib.nullcontext():
+        for group in groups:
+            out = nlp.bulk_process([stanza.Document([], text=p) for _, _, p in group])
+            n_out += sum(len(d.sentences) for d in out)
     _emit({"seconds": time.perf_counter() - t0, "sentences": n_out, "load_seconds": load, "calls": len(groups)})
 
 
@@ -178,9 +185,10 @@ def report(res: list[dict], gpu: float | None) -> list[str]:
         parts = [100 * t.get(k, 0.0) / wall for k in stages]
         shares.append([lb] + [fmt(p, ".1f", "%") for p in parts] + [fmt(100 - sum(parts), ".1f", "%")])
         if raw is not None:
-            rs, bs = raw["sentences"] / raw["seconds"], b["sentences"] / (wall - load)
+            rs, bs, tu = raw["sentences"] / raw["seconds"], b["sentences"] / (wall - load), r["tuned"]
             raws.append([lb, fmt(raw["seconds"]), f"{raw['sentences']:,}", fmt(rs), fmt(wall - load),
-                         f"{b['sentences']:,}", fmt(bs), fmt(bs / rs, ".2f", "×"), str(raw["calls"])])
+                         f"{b['sentences']:,}", fmt(bs), fmt(bs / rs, ".2f", "×"), fmt(tu and tu["seconds"]),
+                         fmt(tu and bs / (tu["sentences"] / tu["seconds"]), ".2f", "×"), str(raw["calls"])])
         warm.append([lb, fmt(w and w["wall"]), fmt(w and wall / w["wall"], ".1f", "×"),
                      fmt(w and w["timings"].get("parse"), ".2f"), fmt(h and h["wall"]),
                      fmt(h and w and h["wall"] / w["wall"], ".2f", "×")])
@@ -195,9 +203,11 @@ def report(res: list[dict], gpu: float | None) -> list[str]:
     if raws:
         out += section("Raw Stanza vs Jalin: raw = Stanza sentences / seconds of the parse loop alone (models loaded, "
                        "paragraphs made beforehand); build = build sentences / (wall − model load), i.e. the whole "
-                       "build (read, parse, extract, write) without model load:",
+                       "build (read, parse, extract, write) without model load; tuned = raw Stanza with the "
+                       "garbage collector set as Jalin sets it while parsing:",
                        ["fraction", "raw s", "raw sentences", "raw sentences/s", "build s (no load)",
-                        "build sentences", "build sentences/s", "build ÷ raw", "Stanza calls"], raws)
+                        "build sentences", "build sentences/s", "build ÷ raw", "tuned raw s", "build ÷ tuned raw",
+                        "Stanza calls"], raws)
     out += section("Warm rebuild (same build, full cache, new outputs, fresh store) and the in-memory path "
                    "(`kg.build` + `serialize`, warm cache):",
                    ["fraction", "warm wall s", "speed-up over cold", "warm timings.parse s", "hold wall s",
@@ -292,6 +302,7 @@ def main() -> None:
                  "words": sum(len(a["text"].split()) for a in sub), "chars": sum(len(a["text"]) for a in sub)}
             log(f"-- {f:.0%}: {r['articles']:,} articles, {r['words']:,} words")
             r["raw"] = None if "raw" in skip else drive("raw", d, jsonl)
+            r["tuned"] = None if "tuned" in skip else drive("raw", d, jsonl, 1)
             r["build"] = drive("build", d, jsonl, cache, d / "cold.trig", d / "cold-store", args.workers)
             r["store_mb"], r["trig_mb"] = size_mb(d / "cold-store"), size_mb(d / "cold.trig")
             r["warm"] = None if "warm" in skip else drive("build", d, jsonl, cache, d / "warm.trig", d / "warm-store",
