@@ -20,6 +20,7 @@ it itself, so a starved, slow or dead sidecar costs the build nothing but the si
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import pickle
@@ -34,6 +35,7 @@ from concurrent.futures import BrokenExecutor, Future
 from typing import IO, Any, TypeVar
 
 from kg.extract.extraction import Found, find, relate
+from kg.parse.collector import THRESHOLD
 from kg.types import Relation
 
 __all__ = ["Sidecar", "in_order"]
@@ -113,6 +115,7 @@ def main() -> None:
     _step_back()
     calls, answers = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)                                   # a stray print must not garble the answers
+    gc.set_threshold(THRESHOLD, *gc.get_threshold()[1:])    # as the build collects (its own process)
     while (message := _receive(calls)) is not None:
         name, args = pickle.loads(message)
         try:
