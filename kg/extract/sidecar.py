@@ -20,7 +20,6 @@ it itself, so a starved, slow or dead sidecar costs the build nothing but the si
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import os
 import pickle
@@ -35,7 +34,7 @@ from concurrent.futures import BrokenExecutor, Future
 from typing import IO, Any, TypeVar
 
 from kg.extract.extraction import Found, find, relate
-from kg.parse.collector import THRESHOLD
+from kg.parse.collector import fewer_collections
 from kg.types import Relation
 
 __all__ = ["Sidecar", "in_order"]
@@ -108,6 +107,7 @@ def _step_back() -> None:
             os.nice(NICENESS)
 
 
+@fewer_collections()     # it allocates like the build's own extraction passes
 def main() -> None:
     """The sidecar's loop: (call, arguments) in, ("ok", result) or ("error", exception) out, one
     answer per call; the first call is the start."""
@@ -115,7 +115,6 @@ def main() -> None:
     _step_back()
     calls, answers = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)                                   # a stray print must not garble the answers
-    gc.set_threshold(THRESHOLD, *gc.get_threshold()[1:])    # as the build collects (its own process)
     while (message := _receive(calls)) is not None:
         name, args = pickle.loads(message)
         try:
