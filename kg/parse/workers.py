@@ -32,6 +32,9 @@ def _start(threads: int, options: ParseOptions) -> None:
     global _NLP, _OPTIONS
     import torch
 
+    from kg.parse.collector import freeze_at_exit
+    freeze_at_exit()            # the pool waits for its workers to end: no last collection of the models
+
     torch.set_num_threads(threads)
     from kg.parse.nlp import load_pipeline
     _NLP = load_pipeline(resources_dir=options.resources_dir, device=options.device)

@@ -55,3 +55,27 @@ def test_stanza_parses_with_fewer_collections_and_the_setting_comes_back(nlp, th
     docs = parse([RawText("a", "Sberbank mengembangkan GigaChat.", "a.txt")], watching)
     assert docs[0].sentences and watching.seen == [THRESHOLD]
     assert gc.get_threshold() == (700, 10, 10)
+
+
+_EXIT_PROBE = """
+import gc, sys
+from kg.parse.collector import freeze_at_exit
+
+class Cycle:
+    def __del__(self):
+        sys.stdout.write("collected at exit\\n")
+
+if sys.argv[1] == "frozen":
+    freeze_at_exit()
+    freeze_at_exit()                    # twice: still one handler, still no error
+a = Cycle(); a.me = a                   # only the cyclic collector can free it
+"""
+
+
+@pytest.mark.parametrize("mode, collected", [("frozen", False), ("default", True)])
+def test_no_collection_at_exit_once_frozen(mode, collected) -> None:
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", _EXIT_PROBE, mode], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert ("collected at exit" in done.stdout) is collected
