@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,7 +41,9 @@ class LinearModel:
         # A plain dict's lookup: a read-only mapping's costs several times more, and a build looks
         # up millions of features (a quarter of the relation model's time went there). A model of
         # one label (the relation model) looks up the weight itself, not a tuple of one.
-        if len(self.labels) == 1:
+        if isinstance(self.weights, _OneColumn):
+            table = self.weights.table
+        elif len(self.labels) == 1:
             table = {f: w[0] for f, w in self.weights.items()}
         else:
             table = dict(self.weights)
@@ -73,11 +75,14 @@ class LinearModel:
     @classmethod
     def from_json(cls, obj: Mapping) -> LinearModel:
         """A model saved by :meth:`to_json`, or in the earlier layout (``weights``: feature → list)."""
-        if "features" in obj:
-            weights = dict(zip(obj["features"], zip(*obj["weights"])))
+        weights: Mapping[str, tuple[float, ...]]
+        if "features" in obj and len(obj["weights"]) == 1:
+            weights = _OneColumn(dict(zip(obj["features"], obj["weights"][0])))
+        elif "features" in obj:
+            weights = MappingProxyType(dict(zip(obj["features"], zip(*obj["weights"]))))
         else:
-            weights = {f: tuple(w) for f, w in obj["weights"].items()}
-        return cls(obj["name"], tuple(obj["labels"]), tuple(obj["bias"]), MappingProxyType(weights),
+            weights = MappingProxyType({f: tuple(w) for f, w in obj["weights"].items()})
+        return cls(obj["name"], tuple(obj["labels"]), tuple(obj["bias"]), weights,
                    MappingProxyType(dict(obj.get("meta", {}))))
 
     def save(self, path: str | Path) -> None:
@@ -86,6 +91,24 @@ class LinearModel:
         data = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
         with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as f:
             f.write(data)
+
+
+class _OneColumn(Mapping[str, tuple[float, ...]]):
+    """A one-label model's weights (feature → a tuple of one), read-only, over the feature → weight
+    table that scoring uses: the relation model's 100,000 features load without a tuple each (a
+    third of its load time)."""
+
+    def __init__(self, table: dict[str, float]) -> None:
+        self.table = table
+
+    def __getitem__(self, feature: str) -> tuple[float, ...]:
+        return (self.table[feature],)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
 
 
 def load_model(path: str | Path) -> LinearModel:
