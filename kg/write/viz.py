@@ -123,7 +123,9 @@ def _static_layout(graph: nx.Graph) -> dict:
         if size <= 2:
             local = {n: (i * 80.0, 0.0) for i, n in enumerate(comp)}
         else:
-            sub = simple.subgraph(comp)
+            sub = nx.Graph()        # not simple.subgraph(comp): a view of under half the graph iterates a
+            sub.add_nodes_from(comp)    # set, in hash order, and the layout would move from run to run
+            sub.add_edges_from((u, v) for u in comp for v in sorted(simple[u], key=str))
             start = nx.spectral_layout(sub) if size > 3 else None
             iterations = max(5, min(50, int(50 * (1500 / size) ** 2)))  # ~constant total work
             raw = nx.spring_layout(sub, pos=start, seed=42, iterations=iterations)

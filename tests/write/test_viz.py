@@ -235,3 +235,35 @@ def test_hostile_class_and_predicate_names_are_escaped_in_filters() -> None:
     assert _intact(scripts)
     nodes, edges = _datasets(page)
     assert any(n["cls"] == HOSTILE_CLASS for n in nodes) and any(e["pred"] == HOSTILE_PREDICATE for e in edges)
+
+
+_LAYOUT_PROBE = """
+import hashlib, sys
+sys.path.insert(0, sys.argv[1])
+from graph_fixtures import build_dataset
+from kg.write import viz
+# a ring of 20 organisations with chords (spectral start and spring steps), beside 30 pairs: the ring is
+# under half the graph, where a networkx subgraph iterates its nodes in set (hash) order
+ents = [("Organization", f"Lembaga {i}", (), None) for i in range(80)]
+rels = [(f"Lembaga {i}", "cooperatesWith", f"Lembaga {(i + step) % 20}", f"doc-{i % 5}", f"Lembaga {i} bermitra.", 0.8)
+        for i in range(20) for step in (1, 7)]
+rels += [(f"Lembaga {i}", "cooperatesWith", f"Lembaga {i + 1}", "doc-9", "Bermitra.", 0.8) for i in range(20, 80, 2)]
+page, summary = viz.generate_html(build_dataset(ents, rels), physics_threshold=0)
+assert not summary.physics
+print(hashlib.sha256(page.encode()).hexdigest())
+"""
+
+
+def test_static_layout_is_the_same_in_every_process() -> None:
+    """String hashing changes from one process to the next; the positions must not."""
+    import os
+    import sys
+    from pathlib import Path
+    here = str(Path(__file__).resolve().parents[1])
+    pages = set()
+    for seed in ("1", "2", "3"):
+        done = subprocess.run([sys.executable, "-c", _LAYOUT_PROBE, here], capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert done.returncode == 0, done.stderr
+        pages.add(done.stdout.strip())
+    assert len(pages) == 1
