@@ -119,7 +119,7 @@ def build_to(source: Any, options: BuildOptions | None = None, progress: Any = N
             pause_for_test("extracted")
             sinks[:0] = sinks_for(Path(p) for p in outputs)
             entities = sorted(table.entities.values(), key=lambda e: e.key)
-            ds = new_dataset()
+            ds = new_dataset("Memory")
             iris = add_entities(ds, entities)
             for sink in sinks:
                 sink.add(ds)
@@ -270,7 +270,7 @@ def _documents(order: Sequence[str], parses: Spool, names: Spool, table: Any, on
     for doc_id, relations in zip(order, in_order(order, here, there, sidecar)):
         facts.update(hash((r.subject, r.predicate, r.object)) for r in relations)
         clock.lap("relations")
-        ds = new_dataset()
+        ds = new_dataset("Memory")
         add_document(ds, loaded.pop(doc_id, None) or parses.get(doc_id), relations, iris)
         for sink in sinks:
             sink.add(ds)

@@ -23,7 +23,7 @@ from kg.rdf.namespaces import KG, PREFIXES, RES, WD, document_iri, entity_iri, g
 from kg.types import Document, Entity, Relation
 
 __all__ = ["ENTITIES_GRAPH", "build_dataset", "add_document", "add_entities", "backing_store", "content_hash",
-           "ox_graph_name", "ox_term", "to_oxigraph"]
+           "decimal_text", "new_dataset", "ox_graph_name", "ox_term", "to_oxigraph"]
 
 ENTITIES_GRAPH = RES["graph/entities"]
 
@@ -32,12 +32,24 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def new_dataset() -> Dataset:
-    """An rdflib Dataset backed by Oxigraph (oxrdflib): SPARQL stays fast as graphs grow."""
-    ds = Dataset(store="Oxigraph", default_union=True)
+def new_dataset(store: str = "Oxigraph") -> Dataset:
+    """An rdflib Dataset backed by Oxigraph (oxrdflib): SPARQL stays fast as graphs grow.
+
+    ``store="Memory"`` (rdflib's own) is for a graph that is only written out and dropped, as a
+    streaming build's graph of one document: it needs no SPARQL, and importing oxrdflib (which
+    imports rdflib's SPARQL engine) is a fixed 0.07 s. Whichever store, the terms are the same, since
+    :func:`add_document` writes literals in the canonical form Oxigraph would give them."""
+    ds = Dataset(store=store, default_union=True)
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns, override=True)
     return ds
+
+
+def decimal_text(x: float) -> str:
+    """Two places, in the canonical xsd:decimal form (no trailing zeros, no point for a whole
+    number: 0.5, 1, 0): what Oxigraph stores for any spelling, so every store writes the same bytes."""
+    text = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def _clean(text: str) -> str:
@@ -89,7 +101,7 @@ def add_document(ds: Dataset, doc: Document, relations: Sequence[Relation], iris
         g.add((st, KG.evidence, Literal(_clean(r.evidence), lang="id")))
         g.add((st, KG.charStart, Literal(r.start_char, datatype=XSD.integer)))
         g.add((st, KG.charEnd, Literal(r.end_char, datatype=XSD.integer)))
-        g.add((st, KG.confidence, Literal(f"{r.confidence:.2f}", datatype=XSD.decimal)))
+        g.add((st, KG.confidence, Literal(decimal_text(r.confidence), datatype=XSD.decimal)))
         g.add((st, KG.extractedBy, Literal(r.rule)))
 
 
