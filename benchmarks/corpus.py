@@ -30,14 +30,13 @@ import os
 import platform
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from importlib.metadata import version
 from pathlib import Path
 
-from scale_support import Run, log
+from scale_support import Run, git, log
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -130,10 +129,6 @@ def read_articles(path: Path, limit: int | None) -> list[dict]:
 
 def size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in [path, *path.rglob("*")] if p.is_file()) / 1e6
-
-
-def git(*argv: str) -> str:
-    return subprocess.run(["git", *argv], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
 
 # ---------------------------------------------------------------- report

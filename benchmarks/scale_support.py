@@ -58,6 +58,12 @@ def write_corpus(docs: list[str], where: Path) -> Path:
 
 # ---------------------------------------------------------------- subprocesses
 
+def git(*argv: str) -> str:
+    """A git command's output in this checkout ("" where git fails), for a result's provenance line."""
+    done = subprocess.run(["git", *argv], cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
 def jalin_cmd() -> list[str]:
     script = Path(sys.executable).with_name("jalin")
     return [str(script)] if script.is_file() else [sys.executable, "-c", "import sys; from kg.cli import main; sys.exit(main())"]

@@ -30,7 +30,6 @@ import platform
 import shlex
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from results import write_section
-from scale_support import Run, jalin_cmd, log
+from scale_support import Run, git, jalin_cmd, log
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
@@ -83,11 +82,6 @@ def jalin(jsonl: Path) -> float:
         raise SystemExit(f"jalin build failed on {jsonl}")
     out.unlink()
     return run.wall
-
-
-def git(*argv: str) -> str:
-    done = subprocess.run(["git", *argv], cwd=ROOT, capture_output=True, text=True)
-    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def main() -> None:
